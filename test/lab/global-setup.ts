@@ -1,0 +1,87 @@
+// Global setup for `npm run test:lab`: refuses plainly when this machine cannot run the
+// lab, builds or reuses the image, boots the two VMs once per run (or reuses a lab that
+// `npm run lab:up` started, and leaves that one running), and stops what it booted at
+// teardown and on SIGINT/SIGTERM.
+import { spawnSync } from 'node:child_process';
+import process from 'node:process';
+import { labScript, readLabJson } from './hosts';
+
+const NEEDED_COMMANDS = ['qemu-system-x86_64', 'qemu-img', 'debootstrap', 'mkfs.ext4', 'ssh', 'ssh-keygen', 'flock', 'ss'];
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** One line naming what is missing, or undefined when the lab can run here. */
+export function missingPrerequisites(): string | undefined {
+  if (process.platform !== 'linux') return `Linux (this is ${process.platform})`;
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push('root (run as root or with sudo)');
+  for (const c of NEEDED_COMMANDS) if (!hasCommand(c)) missing.push(c);
+  return missing.length > 0 ? missing.join(', ') : undefined;
+}
+
+function lab(action: 'up' | 'down' | 'status', env: NodeJS.ProcessEnv = {}): number {
+  const r = spawnSync('bash', [labScript, action], {
+    stdio: action === 'status' ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  return r.status ?? 1;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export default function setup(): () => void {
+  const missing = missingPrerequisites();
+  if (missing) {
+    const line = `lab: cannot run the lab tests on this machine: missing ${missing}`;
+    console.error(line);
+    const e = new Error(line);
+    e.stack = line;
+    throw e;
+  }
+
+  // A lab left by an earlier test run that died is ours to stop; one from lab:up is not.
+  let ours: boolean;
+  const state = readLabJson();
+  if (lab('status') === 0 && state) {
+    const by = /^vitest:(\d+)$/.exec(state.startedBy);
+    ours = by !== null && !pidAlive(Number(by[1]));
+    const wanted = process.env.LAB_ZFS;
+    if (wanted && wanted !== state.zfsSeries) {
+      throw new Error(`lab: up with OpenZFS ${state.zfsSeries} but LAB_ZFS=${wanted}; run npm run lab:down first`);
+    }
+    console.error(`lab: reusing the running lab (OpenZFS ${state.zfsSeries}, started by ${state.startedBy})`);
+  } else {
+    ours = true;
+    if (lab('up', { LAB_STARTED_BY: `vitest:${process.pid}` }) !== 0) {
+      throw new Error('lab: could not boot the lab (see the lines above)');
+    }
+  }
+
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped || !ours) return;
+    stopped = true;
+    lab('down');
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    stop();
+  };
+}
