@@ -1,0 +1,55 @@
+// Composition root shared by the Electron main process and the web bridge: the same
+// services over the same adapters, whichever transport carries them.
+import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { Redactor } from '../core/logging/redactor'
+import type { SecretStore } from '../core/secrets/secret-store'
+import { ConfigStore, type ConfigBackend } from '../adapters/config/config-store'
+import { FileLogger } from '../adapters/logging/file-logger'
+import { KeytarSecretStore, DEFAULT_KEYCHAIN_SERVICE } from '../adapters/secrets/keytar-secret-store'
+import { createServices, type Services } from './app-services'
+import { EventBus } from './event-bus'
+import type { AppInfo } from '../shared/contract'
+
+export interface AppContextOptions {
+  readonly dataDir: string
+  readonly transport: AppInfo['transport']
+  readonly version: string
+  readonly openConfig: (dir: string) => ConfigBackend
+  readonly keychainService?: string
+  readonly secrets?: SecretStore
+  readonly echoLogs?: boolean
+}
+
+export interface AppContext {
+  readonly services: Services
+  readonly events: EventBus
+  readonly logger: FileLogger
+  readonly redactor: Redactor
+  readonly config: ConfigStore
+  readonly info: AppInfo
+  dispose(): void
+}
+
+export function createAppContext(options: AppContextOptions): AppContext {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
+  const redactor = new Redactor()
+  const logFile = join(options.dataDir, 'logs', 'app.log')
+  const logger = new FileLogger({ path: logFile, redactor, echo: options.echoLogs ?? false })
+  const config = new ConfigStore(options.openConfig(options.dataDir))
+  const secrets = options.secrets ?? new KeytarSecretStore(redactor, options.keychainService ?? DEFAULT_KEYCHAIN_SERVICE)
+  const events = new EventBus()
+  const stopLogEvents = logger.onEntry((entry) => events.emit('log', entry))
+  const info: AppInfo = {
+    name: 'ZFS Offsite',
+    version: options.version,
+    transport: options.transport,
+    platform: process.platform,
+    dataDir: options.dataDir,
+    logFile,
+    configFile: config.path,
+  }
+  const services = createServices({ info, config, secrets, logger })
+  logger.info('app started', { transport: options.transport, version: options.version })
+  return { services, events, logger, redactor, config, info, dispose: stopLogEvents }
+}

@@ -1,0 +1,142 @@
+// The use cases behind the API: each contract method has one implementation here,
+// composed from core logic and the adapters it is given.
+import { randomUUID } from 'node:crypto'
+import { parsePassphraseAccount, passphraseAccount } from '../core/secrets/accounts'
+import type { SecretStore } from '../core/secrets/secret-store'
+import type { Logger } from '../core/logging/logger'
+import type { ConfigStore } from '../adapters/config/config-store'
+import { AppFailure, appError } from '../shared/errors'
+import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
+import type { z } from 'zod'
+
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>
+export type Services = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> }
+
+export interface ServiceDeps {
+  readonly info: AppInfo
+  readonly config: ConfigStore
+  readonly secrets: SecretStore
+  readonly logger: Logger
+  readonly clock?: () => Date
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const { config, secrets, logger } = deps
+  const now = (): string => (deps.clock ?? (() => new Date()))().toISOString()
+
+  const requireHost = (hostId: string) => {
+    const host = config.read().hosts.find((h) => h.id === hostId)
+    if (!host) {
+      throw new AppFailure(
+        appError('NOT_FOUND', 'That host is not in this app any more.', 'Pick a host from the Hosts screen, or add it again.', hostId),
+      )
+    }
+    return host
+  }
+
+  return {
+    async getAppInfo() {
+      return deps.info
+    },
+
+    async getSettings() {
+      return config.read().preferences
+    },
+
+    async updateSettings(input) {
+      const next = config.update((c) => {
+        c.preferences = { ...c.preferences, ...input }
+      })
+      logger.info('preferences changed', { keys: Object.keys(input) })
+      return next.preferences
+    },
+
+    async listHosts() {
+      return config.read().hosts
+    },
+
+    async addHost(input) {
+      const existing = config
+        .read()
+        .hosts.find((h) => h.address === input.address && h.port === input.port && h.user === input.user)
+      if (existing) {
+        throw new AppFailure(
+          appError(
+            'ALREADY_EXISTS',
+            `${input.user}@${input.address}:${input.port} is already in the app as “${existing.label}”.`,
+            'Use the existing host, or remove it first.',
+          ),
+        )
+      }
+      if (input.auth === 'key-file' && !input.keyFilePath) {
+        throw new AppFailure(
+          appError('INVALID_INPUT', 'A key file was chosen but no file was given.', 'Choose the private key file, or pick another way to sign in.'),
+        )
+      }
+      const host = { ...input, id: randomUUID(), createdAt: now() }
+      config.update((c) => {
+        c.hosts.push(host)
+      })
+      logger.info('host added', { hostId: host.id, role: host.role, address: host.address, port: host.port })
+      return host
+    },
+
+    async removeHost({ id }) {
+      const host = requireHost(id)
+      const jobs = config.read().jobs.filter((j) => j.sourceHostId === id || j.targetHostId === id)
+      if (jobs.length > 0) {
+        throw new AppFailure(
+          appError(
+            'INVALID_INPUT',
+            `“${host.label}” is used by ${jobs.length === 1 ? 'the job' : 'the jobs'} ${jobs.map((j) => `“${j.name}”`).join(', ')}.`,
+            'Remove those jobs first; the host stays until then.',
+          ),
+        )
+      }
+      config.update((c) => {
+        c.hosts = c.hosts.filter((h) => h.id !== id)
+      })
+      logger.info('host removed', { hostId: id })
+      return { removed: id }
+    },
+
+    async listJobs() {
+      return config.read().jobs
+    },
+
+    async listRuns({ jobId, limit }) {
+      const runs = config.read().runs.filter((r) => jobId === undefined || r.jobId === jobId)
+      return runs.slice(-limit).reverse()
+    },
+
+    async recentLogs({ limit }) {
+      return logger.recent(limit)
+    },
+
+    async savePassphrase({ hostId, dataset, passphrase }) {
+      requireHost(hostId)
+      await secrets.set(passphraseAccount({ hostId, dataset }), passphrase)
+      logger.info('encryption passphrase saved to the keychain', { hostId, dataset })
+      return { hostId, dataset }
+    },
+
+    async listPassphrases() {
+      const accounts = await secrets.list()
+      return accounts.flatMap((a) => {
+        const ref = parsePassphraseAccount(a)
+        return ref ? [ref] : []
+      })
+    },
+
+    async forgetPassphrase(ref) {
+      const removed = await secrets.delete(passphraseAccount(ref))
+      if (!removed) {
+        throw new AppFailure(
+          appError('NOT_FOUND', `No passphrase for ${ref.dataset} is stored in the keychain.`, 'Nothing to remove; check the dataset name.'),
+        )
+      }
+      logger.info('encryption passphrase removed from the keychain', { ...ref })
+      return ref
+    },
+  }
+}

@@ -1,0 +1,93 @@
+// The contract: every method the renderer may call and every event it may hear, each
+// with zod schemas. The preload, the IPC binding and the web bridge are all generated
+// from this one table, so the two transports cannot drift apart.
+import { z } from 'zod'
+import {
+  HostInputSchema,
+  HostSchema,
+  JobSchema,
+  LogEntrySchema,
+  PassphraseRefSchema,
+  PreferencesSchema,
+  RunRecordSchema,
+} from './model'
+import type { Result } from './result'
+
+const NoInput = z.object({}).strict()
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  transport: z.enum(['electron', 'bridge']),
+  platform: z.string(),
+  dataDir: z.string(),
+  logFile: z.string(),
+  configFile: z.string(),
+})
+export type AppInfo = z.infer<typeof AppInfoSchema>
+
+export const contract = {
+  getAppInfo: { input: NoInput, output: AppInfoSchema },
+  getSettings: { input: NoInput, output: PreferencesSchema },
+  updateSettings: { input: PreferencesSchema.partial().strict(), output: PreferencesSchema },
+  listHosts: { input: NoInput, output: z.array(HostSchema) },
+  addHost: { input: HostInputSchema.strict(), output: HostSchema },
+  removeHost: { input: z.object({ id: z.string() }).strict(), output: z.object({ removed: z.string() }) },
+  listJobs: { input: NoInput, output: z.array(JobSchema) },
+  listRuns: {
+    input: z.object({ jobId: z.string().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+    output: z.array(RunRecordSchema),
+  },
+  recentLogs: {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    output: z.array(LogEntrySchema),
+  },
+  savePassphrase: {
+    input: PassphraseRefSchema.extend({
+      passphrase: z.string().min(8, 'An OpenZFS passphrase is at least 8 characters.').max(512),
+    }).strict(),
+    output: PassphraseRefSchema,
+  },
+  listPassphrases: { input: NoInput, output: z.array(PassphraseRefSchema) },
+  forgetPassphrase: { input: PassphraseRefSchema.strict(), output: PassphraseRefSchema },
+} as const
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export const methodNames = Object.keys(contract).sort() as MethodName[]
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>
+
+export const TransferPhaseSchema = z.enum(['planning', 'estimating', 'sending', 'verifying', 'done'])
+export const JobStateSchema = z.enum(['idle', 'queued', 'running', 'succeeded', 'failed', 'cancelled'])
+
+export const events = {
+  log: LogEntrySchema,
+  progress: z.object({
+    jobId: z.string(),
+    runId: z.string(),
+    phase: TransferPhaseSchema,
+    bytesDone: z.number().nonnegative(),
+    bytesTotal: z.number().nonnegative().optional(),
+    rateBytesPerSecond: z.number().nonnegative(),
+    etaSeconds: z.number().nonnegative().optional(),
+  }),
+  jobState: z.object({ jobId: z.string(), runId: z.string().optional(), state: JobStateSchema }),
+} as const
+
+export type Events = typeof events
+export type EventName = keyof Events
+export const eventNames = Object.keys(events).sort() as EventName[]
+export type EventPayload<E extends EventName> = z.output<Events[E]>
+
+/** The one extra key on window.api besides the methods: subscribing to events. */
+export const SUBSCRIBE_KEY = 'on' as const
+
+export type Api = {
+  [M in MethodName]: (input?: MethodInput<M>) => Promise<Result<MethodOutput<M>>>
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** Every key window.api must have, no more, no less. */
+export const apiKeys: readonly string[] = [...methodNames, SUBSCRIBE_KEY].sort()
