@@ -36,7 +36,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   const redactor = new Redactor()
   const logFile = join(options.dataDir, 'logs', 'app.log')
   const logger = new FileLogger({ path: logFile, redactor, echo: options.echoLogs ?? false })
-  const config = new ConfigStore(options.openConfig(options.dataDir))
+  const config = new ConfigStore(() => options.openConfig(options.dataDir), join(options.dataDir, 'config.json'))
   const secrets = options.secrets ?? new KeytarSecretStore(redactor, options.keychainService ?? DEFAULT_KEYCHAIN_SERVICE)
   const events = new EventBus()
   const stopLogEvents = logger.onEntry((entry) => events.emit('log', entry))

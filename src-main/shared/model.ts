@@ -104,7 +104,6 @@ export const PassphraseRefSchema = z.object({
     .string()
     .min(1, 'Name the encrypted dataset, for example tank/photos.')
     .max(255, 'A dataset name is at most 255 characters.')
-    // eslint-disable-next-line no-control-regex
     .regex(/^[^\u0000-\u001f\u007f@#]+$/, 'A dataset name has no control characters, @ or #.'),
 })
 export type PassphraseRef = z.infer<typeof PassphraseRefSchema>

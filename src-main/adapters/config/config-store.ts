@@ -13,27 +13,33 @@ export interface ConfigBackend {
 export class ConfigStore {
   #config: Config
 
-  constructor(private readonly backend: ConfigBackend) {
+  readonly #backend: ConfigBackend
+
+  /** `open` may throw (a corrupt file is read as soon as it is opened); `expectedPath` names the file in that case. */
+  constructor(open: () => ConfigBackend, expectedPath: string) {
     let raw: unknown
+    let backend: ConfigBackend
     try {
+      backend = open()
       raw = backend.store
     } catch (err) {
       throw new AppFailure(
         appError(
           'CONFIG_UNREADABLE',
           'The settings file could not be read.',
-          `Repair or move aside ${backend.path}, then start ZFS Offsite again. Nothing was changed.`,
+          `Repair or move aside ${expectedPath}, then start ZFS Offsite again. Nothing was changed.`,
           err instanceof Error ? err.message : String(err),
         ),
       )
     }
+    this.#backend = backend
     const outcome = migrateConfig(raw)
     this.#config = outcome.config
     if (outcome.changed) backend.store = { ...outcome.config }
   }
 
   get path(): string {
-    return this.backend.path
+    return this.#backend.path
   }
 
   read(): Config {
@@ -54,7 +60,7 @@ export class ConfigStore {
         ),
       )
     }
-    this.backend.store = { ...parsed.data }
+    this.#backend.store = { ...parsed.data }
     this.#config = parsed.data
     return structuredClone(parsed.data)
   }
