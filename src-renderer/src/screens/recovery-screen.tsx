@@ -1,0 +1,134 @@
+// Recovery: the encryption passphrases kept in the OS keychain for the day the NAS is
+// gone. Lists which datasets have one (never the passphrase) and can forget one.
+import { useState } from 'react'
+import { api } from '../api'
+import { ConfirmDialog } from '../components/confirm-dialog'
+import { EmptyState } from '../components/empty-state'
+import { ErrorNotice } from '../components/error-notice'
+import { LoadingNotice } from '../components/loading-notice'
+import { ScreenHeading } from '../components/screen-heading'
+import { useApiAction } from '../hooks/use-api-action'
+import { useApiQuery } from '../hooks/use-api-query'
+import type { Navigate } from '../navigation/screens'
+import type { PassphraseRef } from '../../../src-main/shared/model'
+import { SavePassphraseForm } from './save-passphrase-form'
+
+const listHosts = () => api().listHosts()
+const listPassphrases = () => api().listPassphrases()
+
+export interface RecoveryScreenProps {
+  readonly navigate: Navigate
+  readonly focusHeading: boolean
+}
+
+export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) {
+  const hosts = useApiQuery(listHosts)
+  const saved = useApiQuery(listPassphrases)
+  const forgetting = useApiAction()
+  const [confirming, setConfirming] = useState<PassphraseRef | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  const hostList = hosts.state.status === 'ready' ? hosts.state.value : []
+  const hostLabel = (id: string) => hostList.find((h) => h.id === id)?.label ?? 'A removed host'
+  const savedList = saved.state.status === 'ready' ? saved.state.value : []
+
+  const forget = async (ref: PassphraseRef) => {
+    const removed = await forgetting.run(() => api().forgetPassphrase(ref))
+    setConfirming(null)
+    if (removed) {
+      setNotice(`Forgot the passphrase for ${ref.dataset} on ${hostLabel(ref.hostId)}.`)
+      saved.reload()
+    }
+  }
+
+  return (
+    <>
+      <ScreenHeading focusOnMount={focusHeading}>Recovery</ScreenHeading>
+      <p className="lead">
+        If your NAS is lost, an encrypted off-site copy can only be opened with its encryption passphrase. Save it here before you need
+        it: it goes into this computer’s keychain — never into the app’s files or logs. Keep a copy on paper too.
+      </p>
+      {hosts.state.status === 'failed' ? <ErrorNotice error={hosts.state.error} /> : null}
+      {saved.state.status === 'failed' ? <ErrorNotice error={saved.state.error} /> : null}
+      {forgetting.error ? <ErrorNotice error={forgetting.error} /> : null}
+      {notice ? (
+        <p className="notice notice-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
+
+      <h2>Saved passphrases</h2>
+      {saved.state.status === 'loading' ? <LoadingNotice what="saved passphrases" /> : null}
+      {saved.state.status === 'ready' && savedList.length === 0 ? (
+        <EmptyState title="No passphrases saved yet">
+          <p>
+            Without the passphrase, nobody — not you, not the off-site box — can read an encrypted copy after a disaster. Save the
+            passphrase of each encrypted dataset while your NAS still works.
+          </p>
+        </EmptyState>
+      ) : null}
+      {savedList.length > 0 ? (
+        <ul className="item-list" aria-label="Saved passphrases">
+          {savedList.map((ref) => (
+            <li key={`${ref.hostId}/${ref.dataset}`} className="item">
+              <div>
+                <p className="item-title mono">{ref.dataset}</p>
+                <p className="item-meta">on {hostLabel(ref.hostId)} · kept in the keychain</p>
+              </div>
+              <button
+                type="button"
+                className="button"
+                aria-label={`Forget the passphrase for ${ref.dataset}`}
+                onClick={() => {
+                  setNotice(null)
+                  forgetting.clearError()
+                  setConfirming(ref)
+                }}
+              >
+                Forget
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      {hosts.state.status === 'ready' && hostList.length === 0 ? (
+        <EmptyState
+          title="Add your NAS first"
+          action={
+            <button type="button" className="button button-primary" onClick={() => navigate('hosts')}>
+              Go to Hosts
+            </button>
+          }
+        >
+          <p>A passphrase belongs to a dataset on a host, so the app needs to know the host before it can keep one.</p>
+        </EmptyState>
+      ) : null}
+      {hostList.length > 0 ? (
+        <SavePassphraseForm
+          key={hostList.map((h) => h.id).join()}
+          hosts={hostList}
+          onSaved={(ref) => {
+            setNotice(`Saved the passphrase for ${ref.dataset} on ${hostLabel(ref.hostId)} in the keychain.`)
+            saved.reload()
+          }}
+        />
+      ) : null}
+
+      {confirming ? (
+        <ConfirmDialog
+          title={`Forget the passphrase for ${confirming.dataset}?`}
+          confirmLabel="Forget passphrase"
+          pending={forgetting.pending}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void forget(confirming)}
+        >
+          <p>
+            The passphrase for <span className="mono">{confirming.dataset}</span> on {hostLabel(confirming.hostId)} is removed from this
+            computer’s keychain. Make sure you have it somewhere else: without it, an encrypted off-site copy cannot be opened.
+          </p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  )
+}

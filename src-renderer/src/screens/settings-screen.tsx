@@ -1,0 +1,178 @@
+// Settings: theme and notifications (saved in the settings file), facts about this
+// installation, and the recent log with new entries as they happen.
+import { useEffect, useId, useState } from 'react'
+import { api } from '../api'
+import { ErrorNotice } from '../components/error-notice'
+import { LoadingNotice } from '../components/loading-notice'
+import { ScreenHeading } from '../components/screen-heading'
+import { StatusBadge, type Tone } from '../components/status-badge'
+import { formatTime } from '../format/date-time'
+import { useApiAction } from '../hooks/use-api-action'
+import { useApiQuery } from '../hooks/use-api-query'
+import type { AppInfo } from '../../../src-main/shared/contract'
+import type { AppError } from '../../../src-main/shared/errors'
+import type { LogEntry, Preferences } from '../../../src-main/shared/model'
+
+const getSettings = () => api().getSettings()
+const getAppInfo = () => api().getAppInfo()
+
+const THEMES: ReadonlyArray<{ value: Preferences['theme']; label: string }> = [
+  { value: 'system', label: 'Same as the system' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+]
+
+export interface SettingsScreenProps {
+  readonly focusHeading: boolean
+  /** Called once the settings file holds the new theme. */
+  onThemeSaved(theme: Preferences['theme']): void
+}
+
+export function SettingsScreen({ focusHeading, onThemeSaved }: SettingsScreenProps) {
+  const settings = useApiQuery(getSettings)
+  const info = useApiQuery(getAppInfo)
+  return (
+    <>
+      <ScreenHeading focusOnMount={focusHeading}>Settings</ScreenHeading>
+      {settings.state.status === 'loading' ? <LoadingNotice what="settings" /> : null}
+      {settings.state.status === 'failed' ? <ErrorNotice error={settings.state.error} /> : null}
+      {settings.state.status === 'ready' ? <PreferencesForm initial={settings.state.value} onThemeSaved={onThemeSaved} /> : null}
+
+      <h2>About</h2>
+      {info.state.status === 'loading' ? <LoadingNotice what="details" /> : null}
+      {info.state.status === 'failed' ? <ErrorNotice error={info.state.error} /> : null}
+      {info.state.status === 'ready' ? <About info={info.state.value} /> : null}
+
+      <h2>Recent log</h2>
+      <RecentLog />
+    </>
+  )
+}
+
+function PreferencesForm({ initial, onThemeSaved }: { readonly initial: Preferences; onThemeSaved(theme: Preferences['theme']): void }) {
+  const [prefs, setPrefs] = useState(initial)
+  const action = useApiAction()
+  const notifyId = useId()
+
+  const save = async (change: Partial<Preferences>) => {
+    const previous = prefs
+    setPrefs({ ...prefs, ...change })
+    const next = await action.run(() => api().updateSettings(change))
+    if (!next) {
+      setPrefs(previous)
+      return
+    }
+    setPrefs(next)
+    if (change.theme) onThemeSaved(next.theme)
+  }
+
+  return (
+    <div className="card form">
+      <fieldset>
+        <legend>Theme</legend>
+        {THEMES.map((t) => (
+          <div key={t.value} className="radio">
+            <input
+              type="radio"
+              id={`${notifyId}-theme-${t.value}`}
+              name="theme"
+              value={t.value}
+              checked={prefs.theme === t.value}
+              onChange={() => void save({ theme: t.value })}
+            />
+            <label htmlFor={`${notifyId}-theme-${t.value}`}>{t.label}</label>
+          </div>
+        ))}
+      </fieldset>
+      <div className="checkbox">
+        <input
+          id={notifyId}
+          type="checkbox"
+          checked={prefs.notifyOnFailure}
+          onChange={(e) => void save({ notifyOnFailure: e.target.checked })}
+        />
+        <label htmlFor={notifyId}>Tell me when a copy fails</label>
+      </div>
+      {action.error ? <ErrorNotice error={action.error} /> : null}
+    </div>
+  )
+}
+
+function About({ info }: { readonly info: AppInfo }) {
+  const rows: ReadonlyArray<[string, string]> = [
+    ['Version', info.version],
+    ['Running as', info.transport === 'electron' ? 'Desktop app' : 'Browser page through the local bridge (development)'],
+    ['Data folder', info.dataDir],
+    ['Log file', info.logFile],
+    ['Settings file', info.configFile],
+  ]
+  return (
+    <div className="card">
+      <dl className="definition-list">
+        {rows.map(([term, value]) => (
+          <div key={term} className="definition-row">
+            <dt>{term}</dt>
+            <dd className={term.endsWith('file') || term.endsWith('folder') ? 'mono' : undefined}>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  )
+}
+
+const LEVEL: Record<LogEntry['level'], { text: string; tone: Tone }> = {
+  debug: { text: 'Debug', tone: 'neutral' },
+  info: { text: 'Info', tone: 'neutral' },
+  warn: { text: 'Warning', tone: 'warn' },
+  error: { text: 'Error', tone: 'error' },
+}
+
+const SHOWN = 100
+
+function RecentLog() {
+  const [entries, setEntries] = useState<readonly LogEntry[] | null>(null)
+  const [error, setError] = useState<AppError | null>(null)
+
+  useEffect(() => {
+    let current = true
+    const live: LogEntry[] = []
+    // Listen first, so nothing logged while the history loads is missed.
+    const stop = api().on('log', (entry) => {
+      if (!current) return
+      live.push(entry)
+      setEntries((list) => (list === null ? list : [entry, ...list].slice(0, SHOWN)))
+    })
+    void api()
+      .recentLogs({ limit: SHOWN })
+      .then((r) => {
+        if (!current) return
+        if (!r.ok) {
+          setError(r.error)
+          setEntries([])
+          return
+        }
+        const history = [...r.value].reverse()
+        const newer = live.filter((e) => !r.value.some((h) => h.time === e.time && h.msg === e.msg)).reverse()
+        setEntries([...newer, ...history].slice(0, SHOWN))
+      })
+    return () => {
+      current = false
+      stop()
+    }
+  }, [])
+
+  if (error) return <ErrorNotice error={error} />
+  if (entries === null) return <LoadingNotice what="the log" />
+  if (entries.length === 0) return <p className="hint">Nothing logged yet.</p>
+  return (
+    <ol className="log-list" aria-label="Recent log, newest first">
+      {entries.map((e, i) => (
+        <li key={`${e.time}-${i}`} className="log-entry">
+          <span className="log-time">{formatTime(e.time)}</span>
+          <StatusBadge tone={LEVEL[e.level].tone}>{LEVEL[e.level].text}</StatusBadge>
+          <span>{e.msg}</span>
+        </li>
+      ))}
+    </ol>
+  )
+}
