@@ -2,19 +2,8 @@
 import { BrowserWindow, nativeTheme } from 'electron'
 import { APP_ORIGIN } from './app-protocol'
 import { guardWebContents } from './security'
+import { SECURE_WEB_PREFERENCES } from '../core/security/web-preferences'
 
-export const SECURE_WEB_PREFERENCES = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  navigateOnDragDrop: false,
-  spellcheck: false,
-} as const
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
   const win = new BrowserWindow({
