@@ -47,7 +47,11 @@ export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
   const invalidProps = (field: string) =>
     bad === field ? ({ 'aria-invalid': true, 'aria-describedby': ids.error } as const) : ({} as const)
 
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }))
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }))
+    // An edit answers the last error; the next Add checks again.
+    if (action.error) action.clearError()
+  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()

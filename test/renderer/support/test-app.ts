@@ -1,0 +1,60 @@
+// One running app for renderer tests: a fresh data folder, the real services (config
+// file, log file, keychain under a throwaway service name) and the web bridge serving
+// the built renderer. Whatever it created is removed again by close().
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { createAppContext, type AppContext } from '../../../src-main/services/app-context'
+import { openConfBackend } from '../../../src-main/adapters/config/conf-backend'
+import { startBridge } from '../../../src-main/bridge/bridge-server'
+
+type Keytar = typeof import('keytar')
+
+export const keytar: Keytar = createRequire(import.meta.url)('keytar') as Keytar
+
+const root = resolve(import.meta.dirname, '../../..')
+const rendererDir = join(root, 'out/renderer')
+const bridgeClientFile = join(root, 'out/bridge-client/bridge-client.js')
+
+export interface TestApp {
+  /** The page to open, with the bridge token in the fragment. */
+  readonly url: string
+  readonly dataDir: string
+  readonly keychainService: string
+  readonly configFile: string
+  readonly logFile: string
+  readonly context: AppContext
+  close(): Promise<void>
+}
+
+export async function startTestApp(): Promise<TestApp> {
+  for (const built of [join(rendererDir, 'index.html'), bridgeClientFile]) {
+    if (!existsSync(built)) throw new Error(`${built} is missing: run the renderer tests with \`npm run test:renderer\`, which builds first.`)
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-renderer-'))
+  const keychainService = `zfs-offsite-test-${randomBytes(6).toString('hex')}`
+  const context = createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService })
+  const bridge = await startBridge({ context, rendererDir, bridgeClientFile })
+  return {
+    url: bridge.url,
+    dataDir,
+    keychainService,
+    configFile: context.info.configFile,
+    logFile: context.info.logFile,
+    context,
+    async close() {
+      await bridge.close()
+      context.dispose()
+      // The keyring is throwaway under scripts/with-keyring.sh, but not on a desktop session.
+      for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A file's text, or null when it does not exist (yet). */
+export function readTextOrNull(path: string): string | null {
+  return existsSync(path) ? readFileSync(path, 'utf8') : null
+}
