@@ -78,10 +78,13 @@ export default function setup(): () => void {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Vitest may exit on its own signal handling first; 'exit' still allows synchronous work.
+  process.once('exit', stop);
 
   return () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('exit', stop);
     stop();
   };
 }
