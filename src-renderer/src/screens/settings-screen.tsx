@@ -127,11 +127,15 @@ const LEVEL: Record<LogEntry['level'], { text: string; tone: Tone }> = {
   error: { text: 'Error', tone: 'error' },
 }
 
+// Debug lines are many; fetch enough that the shown entries survive hiding them.
+const KEPT = 500
 const SHOWN = 100
 
 function RecentLog() {
   const [entries, setEntries] = useState<readonly LogEntry[] | null>(null)
   const [error, setError] = useState<AppError | null>(null)
+  const [showDebug, setShowDebug] = useState(false)
+  const debugId = useId()
 
   useEffect(() => {
     let current = true
@@ -140,10 +144,10 @@ function RecentLog() {
     const stop = api().on('log', (entry) => {
       if (!current) return
       live.push(entry)
-      setEntries((list) => (list === null ? list : [entry, ...list].slice(0, SHOWN)))
+      setEntries((list) => (list === null ? list : [entry, ...list].slice(0, KEPT)))
     })
     void api()
-      .recentLogs({ limit: SHOWN })
+      .recentLogs({ limit: KEPT })
       .then((r) => {
         if (!current) return
         if (!r.ok) {
@@ -153,7 +157,7 @@ function RecentLog() {
         }
         const history = [...r.value].reverse()
         const newer = live.filter((e) => !r.value.some((h) => h.time === e.time && h.msg === e.msg)).reverse()
-        setEntries([...newer, ...history].slice(0, SHOWN))
+        setEntries([...newer, ...history].slice(0, KEPT))
       })
     return () => {
       current = false
@@ -163,16 +167,36 @@ function RecentLog() {
 
   if (error) return <ErrorNotice error={error} />
   if (entries === null) return <LoadingNotice what="the log" />
-  if (entries.length === 0) return <p className="hint">Nothing logged yet.</p>
+  const shown = (showDebug ? entries : entries.filter((e) => e.level !== 'debug')).slice(0, SHOWN)
   return (
-    <ol className="log-list" aria-label="Recent log, newest first">
-      {entries.map((e, i) => (
-        <li key={`${e.time}-${i}`} className="log-entry">
-          <span className="log-time">{formatTime(e.time)}</span>
-          <StatusBadge tone={LEVEL[e.level].tone}>{LEVEL[e.level].text}</StatusBadge>
-          <span>{e.msg}</span>
-        </li>
-      ))}
-    </ol>
+    <>
+      <div className="checkbox log-options">
+        <input id={debugId} type="checkbox" checked={showDebug} onChange={(e) => setShowDebug(e.target.checked)} />
+        <label htmlFor={debugId}>Show technical entries (debug)</label>
+      </div>
+      {shown.length === 0 ? (
+        <p className="hint">Nothing logged yet.</p>
+      ) : (
+        <ol className="log-list" aria-label="Recent log, newest first">
+          {shown.map((e, i) => (
+            <li key={`${e.time}-${i}`} className="log-entry">
+              <span className="log-time">{formatTime(e.time)}</span>
+              <StatusBadge tone={LEVEL[e.level].tone}>{LEVEL[e.level].text}</StatusBadge>
+              <span>
+                <span>{e.msg}</span>
+                {e.fields ? <span className="log-fields mono"> {describeFields(e.fields)}</span> : null}
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
   )
+}
+
+/** Log fields in one short line: `method=listHosts ms=2`. */
+function describeFields(fields: Record<string, unknown>): string {
+  return Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ')
 }
