@@ -2,7 +2,7 @@
 // share one fresh app and run in order: the first starts from an empty app.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { goTo, launchBrowser, openApp, type OpenedApp } from './support/browser'
+import { goTo, launchBrowser, openApp, screenshotPath, type OpenedApp } from './support/browser'
 import { readTextOrNull, startTestApp, type TestApp } from './support/test-app'
 
 let testApp: TestApp
@@ -56,6 +56,7 @@ describe('hosts', () => {
     expect(await hosts.textContent()).toContain('backup@nas.local:2222')
     // Honest about what is not there yet: nothing pretends the host was reached.
     expect(await hosts.textContent()).toContain('Not connected yet')
+    await page.screenshot({ path: screenshotPath('hosts-one-host'), fullPage: true })
 
     const saved = storedConfig().hosts
     expect(saved).toHaveLength(1)
@@ -72,6 +73,7 @@ describe('hosts', () => {
     await remove.click()
     await dialog.waitFor()
     expect(await dialog.getAttribute('aria-modal')).toBe('true')
+    await page.screenshot({ path: screenshotPath('hosts-remove-dialog') })
     // Focus starts on the safe choice.
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel')
     await page.keyboard.press('Escape')
@@ -99,6 +101,7 @@ describe('hosts', () => {
       expect(await form.getByLabel('Address').getAttribute('aria-invalid')).toBe('true')
       // What was typed stays, so it can be corrected.
       expect(await form.getByLabel('Address').inputValue()).toBe(address)
+      await page.screenshot({ path: screenshotPath('hosts-invalid-address'), fullPage: true })
     }
     await expect.poll(() => page.getByRole('list', { name: 'Hosts' }).getByRole('listitem').count()).toBe(1)
     expect(readTextOrNull(testApp.configFile)).toBe(before)

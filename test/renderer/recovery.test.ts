@@ -2,7 +2,7 @@
 // scripts/with-keyring.sh): the passphrase reaches the keychain and nowhere else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { goTo, launchBrowser, openApp, type OpenedApp } from './support/browser'
+import { goTo, launchBrowser, openApp, screenshotPath, type OpenedApp } from './support/browser'
 import { keytar, readTextOrNull, startTestApp, type TestApp } from './support/test-app'
 
 const PASSPHRASE = 'violet-harbour-71-quietly-ticking'
@@ -75,6 +75,7 @@ describe('recovery passphrases', () => {
     expect(await passphrase.inputValue()).toBe('')
     expect(await confirmation.inputValue()).toBe('')
     expect(await page.content()).not.toContain(PASSPHRASE)
+    await page.screenshot({ path: screenshotPath('recovery-one-saved'), fullPage: true })
 
     const config = readTextOrNull(testApp.configFile)
     const log = readTextOrNull(testApp.logFile)

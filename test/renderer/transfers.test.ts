@@ -1,7 +1,7 @@
 // The Transfers screen follows the services' `progress` and `jobState` events live.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { goTo, launchBrowser, openApp } from './support/browser'
+import { goTo, launchBrowser, openApp, screenshotPath } from './support/browser'
 import { startTestApp, type TestApp } from './support/test-app'
 
 let testApp: TestApp
@@ -45,6 +45,7 @@ it('shows bytes, rate and time left from progress events, then the end state', a
     expect(await item.textContent()).toContain('50 MB/s')
     expect(await item.textContent()).toContain('about 15 s left')
     expect(await item.textContent()).toContain('Running')
+    await page.screenshot({ path: screenshotPath('transfers-sending'), fullPage: true })
 
     events.emit('progress', {
       jobId: 'photos',

@@ -47,9 +47,12 @@ export async function startTestApp(): Promise<TestApp> {
     async close() {
       await bridge.close()
       context.dispose()
-      // The keyring is throwaway under scripts/with-keyring.sh, but not on a desktop session.
-      for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account)
-      rmSync(dataDir, { recursive: true, force: true })
+      try {
+        // The keyring is throwaway under scripts/with-keyring.sh, but not on a desktop session.
+        for (const c of await keytar.findCredentials(keychainService)) await keytar.deletePassword(keychainService, c.account)
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true })
+      }
     },
   }
 }
