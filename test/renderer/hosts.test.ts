@@ -66,6 +66,15 @@ describe('hosts', () => {
     expect(await form.getByLabel('Role').inputValue()).toBe('offsite')
   })
 
+  it('with only the NAS added, Jobs and Overview say the off-site box comes next', async () => {
+    await goTo(page, 'Jobs')
+    await page.getByRole('region', { name: 'No jobs yet' }).getByText('First add the off-site box on the Hosts screen.').waitFor()
+    await goTo(page, 'Overview')
+    await page.getByText('Next step: add the off-site box the copy will go to.').waitFor()
+    await page.getByRole('button', { name: 'Go to Hosts' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Hosts' }).waitFor()
+  })
+
   it('removing a host asks for confirmation naming it; Escape and Cancel keep it', async () => {
     const remove = page.getByRole('button', { name: 'Remove Home NAS' })
     const dialog = page.getByRole('dialog', { name: 'Remove “Home NAS”?' })
