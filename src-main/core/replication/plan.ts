@@ -210,7 +210,8 @@ export function planReplication(
   plans.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0))
 
   const warnings: PlanWarning[] = []
-  const sources = [...source.datasets.values()].filter((d) => plans.some((p) => p.source === d.name))
+  const planned = new Set(plans.map((p) => p.source))
+  const sources = [...source.datasets.values()].filter((d) => planned.has(d.name))
   const plain = sources.filter((d) => !isEncrypted(d))
   if (plain.length > 0) {
     warnings.push({
