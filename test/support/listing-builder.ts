@@ -49,10 +49,14 @@ export function listing(datasets: DatasetSpec[]): string {
     )
     for (const s of d.snaps ?? []) {
       const creation = String(s.creation ?? BASE + s.txg * 60)
+      // As OpenZFS prints them: a bookmark shows only its referenced size and no
+      // encryption fields; a snapshot repeats its dataset's encryption fields.
+      const root = enc === 'off' ? '-' : (d.encryptionRoot ?? d.name)
+      const keys = enc === 'off' ? '-' : (d.keyStatus ?? 'available')
       lines.push(
         s.bookmark
-          ? [`${d.name}#${s.name}`, s.guid, String(s.txg), creation, '-', '-', '-', enc, '-', '-', '-', 'bookmark'].join('\t')
-          : [`${d.name}@${s.name}`, s.guid, String(s.txg), creation, '0', '24576', '24576', enc, '-', '-', '-', 'snapshot'].join('\t'),
+          ? [`${d.name}#${s.name}`, s.guid, String(s.txg), creation, '-', '24576', '-', '-', '-', '-', '-', 'bookmark'].join('\t')
+          : [`${d.name}@${s.name}`, s.guid, String(s.txg), creation, '0', '24576', '24576', enc, root, keys, '-', 'snapshot'].join('\t'),
       )
     }
   }

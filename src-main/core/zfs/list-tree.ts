@@ -22,7 +22,7 @@ export const TREE_PROPERTIES = [
 
 export function listTreeCommand(root: DatasetName): CommandSpec {
   return {
-    argv: ['zfs', 'list', '-H', '-p', '-t', 'filesystem,volume,snapshot,bookmark', '-o', TREE_PROPERTIES.join(','), '-r', root],
+    argv: ['zfs', 'list', '-Hp', '-t', 'filesystem,volume,snapshot,bookmark', '-o', TREE_PROPERTIES.join(','), '-r', root],
     successCodes: [0],
   }
 }
