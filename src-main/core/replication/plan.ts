@@ -129,6 +129,36 @@ function rawMismatch(job: ReplicationJobSpec, src: DatasetInfo, dst: DatasetInfo
   return null
 }
 
+function findCommonBase(src: DatasetInfo, dst: DatasetInfo): { base: SnapshotInfo | null; baseOnTarget: SnapshotInfo | null } {
+  // Fast path, the usual case: the target's newest snapshot is one of the source's
+  // latest. Then it is the newest common point and nothing on the target is newer.
+  const targetNewest = newestSnapshot(dst)
+  if (targetNewest) {
+    for (let i = src.snapshots.length - 1; i >= 0; i--) {
+      const s = src.snapshots[i]!
+      if (s.guid === targetNewest.guid) return { base: s, baseOnTarget: targetNewest }
+    }
+  }
+  const targetByGuid = new Map<Guid, SnapshotInfo>()
+  for (const s of dst.snapshots) targetByGuid.set(s.guid, s)
+  let base: SnapshotInfo | null = null
+  for (let i = src.snapshots.length - 1; i >= 0; i--) {
+    const s = src.snapshots[i]!
+    if (targetByGuid.has(s.guid)) {
+      base = s
+      break
+    }
+  }
+  for (let i = src.bookmarks.length - 1; i >= 0; i--) {
+    const b = src.bookmarks[i]!
+    if ((base === null || b.createtxg > base.createtxg) && targetByGuid.has(b.guid)) {
+      base = b
+      break
+    }
+  }
+  return { base, baseOnTarget: base ? targetByGuid.get(base.guid)! : null }
+}
+
 function planDataset(job: ReplicationJobSpec, src: DatasetInfo, dst: DatasetInfo | undefined, tokens: ReadonlyMap<DatasetName, TokenCheck>): DatasetAction {
   const newest = newestSnapshot(src)
   const token = dst?.receiveResumeToken ?? null
@@ -154,33 +184,17 @@ function planDataset(job: ReplicationJobSpec, src: DatasetInfo, dst: DatasetInfo
   if (mismatch) return { kind: 'raw-mismatch', reason: mismatch }
 
   // Newest point on the source (snapshot or bookmark) whose GUID the target has.
-  const targetByGuid = new Map<Guid, SnapshotInfo>()
-  for (const s of dst.snapshots) targetByGuid.set(s.guid, s)
-  let base: SnapshotInfo | null = null
-  for (let i = src.snapshots.length - 1; i >= 0; i--) {
-    const s = src.snapshots[i]!
-    if (targetByGuid.has(s.guid)) {
-      base = s
-      break
-    }
-  }
-  for (let i = src.bookmarks.length - 1; i >= 0; i--) {
-    const b = src.bookmarks[i]!
-    if ((base === null || b.createtxg > base.createtxg) && targetByGuid.has(b.guid)) {
-      base = b
-      break
-    }
-  }
+  const { base, baseOnTarget } = findCommonBase(src, dst)
   if (base === null) {
     return { kind: 'no-common-snapshot', targetSnapshots: dst.snapshots.length, targetReferenced: dst.referenced }
   }
-  const baseOnTarget = targetByGuid.get(base.guid)!
-  const newerOnTarget = dst.snapshots.filter((s) => s.createtxg > baseOnTarget.createtxg).map((s) => s.name)
+  const newerOnTarget = dst.snapshots.filter((s) => s.createtxg > baseOnTarget!.createtxg).map((s) => s.name)
   if (newerOnTarget.length > 0 || dst.written > 0) {
     return { kind: 'diverged', base: point(base), rollbackWouldDestroy: newerOnTarget, changedSinceSnapshot: dst.written }
   }
   if (base.guid === newest.guid) return { kind: 'up-to-date', newest: point(newest) }
-  const toSend = src.snapshots.filter((s) => s.createtxg > base.createtxg).length
+  let toSend = 0
+  for (let i = src.snapshots.length - 1; i >= 0 && src.snapshots[i]!.createtxg > base.createtxg; i--) toSend++
   return { kind: 'incremental', base: point(base), to: point(newest), snapshotsToSend: job.intermediates ? toSend : 1 }
 }
 
