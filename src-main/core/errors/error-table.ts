@@ -47,13 +47,13 @@ export const ERROR_RULES: readonly ErrorRule[] = [
   },
   {
     code: 'ZFS_TARGET_MODIFIED',
-    pattern: /destination (\S+) has been modified since most recent snapshot/,
+    pattern: /destination (.+?) has been modified since most recent snapshot/,
     cause: (m) => `The off-site copy ${q(m[1])} changed after its newest snapshot, so new snapshots cannot be added on top of it.`,
     fix: () => 'Review what a rollback would discard (the app shows it) and confirm it, or send to a new destination. Nothing was changed.',
   },
   {
     code: 'ZFS_INCREMENTAL_MISMATCH',
-    pattern: /most recent snapshot of (\S+) does not match incremental source/,
+    pattern: /most recent snapshot of (.+?) does not match incremental source/,
     cause: (m) => `The newest snapshot of ${q(m[1])} is not the one this transfer starts from.`,
     fix: () => 'Plan the transfer again: the app then starts from the newest snapshot both sides share.',
   },
@@ -149,7 +149,7 @@ export const ERROR_RULES: readonly ErrorRule[] = [
   },
   {
     code: 'ZFS_SNAPSHOT_HELD',
-    pattern: /cannot destroy snapshot (\S+): it's being held/,
+    pattern: /cannot destroy snapshot (.+?): it's being held/,
     cause: (m) => `${q(m[1])} is protected by a hold.`,
     fix: () => 'Leave it: the app holds the base of the next backup and releases it once a newer common snapshot exists.',
   },

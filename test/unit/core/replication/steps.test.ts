@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { stepsFor } from '../../../../src-main/core/replication/steps'
+import { replicationPipeline, sshArgv } from '../../../../src-main/core/replication/pipeline'
+import { planReplication, type ReplicationJobSpec } from '../../../../src-main/core/replication/plan'
+import { parseTreeListing } from '../../../../src-main/core/zfs/list-tree'
+import { receiveCommand } from '../../../../src-main/core/zfs/receive'
+import { datasetName } from '../../../../src-main/core/zfs/names'
+import { listing, type DatasetSpec } from '../../../support/listing-builder'
+import { shellWords } from '../../../support/shell-words'
+
+const job: ReplicationJobSpec = {
+  sourceRoot: datasetName('tank/my data'),
+  targetRoot: datasetName('backup/nas/my data'),
+  recursive: false,
+  raw: true,
+  intermediates: true,
+}
+const s1 = { name: 's1', guid: '1', txg: 1 }
+const s2 = { name: 's2', guid: '2', txg: 2 }
+const s3 = { name: 's3', guid: '3', txg: 3 }
+
+function stepsOf(source: DatasetSpec[], target: DatasetSpec[]) {
+  const plan = planReplication(job, parseTreeListing(listing(source)), parseTreeListing(listing(target)))
+  return stepsFor(job, plan.datasets[0]!)
+}
+
+const argvs = (steps: ReturnType<typeof stepsOf>) => steps.map((s) => (s.kind === 'transfer' ? [s.send.argv, s.receive.argv] : [s.command.argv]))
+
+describe('steps for a plan', () => {
+  it('sends the first snapshot whole, then the rest with -I, raw, into a resumable unmounted receive', () => {
+    expect(argvs(stepsOf([{ name: 'tank/my data', snaps: [s1, s2, s3] }], []))).toEqual([
+      [['zfs', 'send', '-vP', '-w', 'tank/my data@s1'], ['zfs', 'receive', '-s', '-u', 'backup/nas/my data']],
+      [['zfs', 'send', '-vP', '-w', '-I', 'tank/my data@s1', 'tank/my data@s3'], ['zfs', 'receive', '-s', '-u', 'backup/nas/my data']],
+    ])
+  })
+
+  it('starts from a bookmark with -i, since -I needs a snapshot', () => {
+    const steps = stepsOf([{ name: 'tank/my data', snaps: [{ ...s1, bookmark: true }, s2] }], [{ name: 'backup/nas/my data', encryption: 'aes-256-gcm', snaps: [s1] }])
+    expect(steps).toHaveLength(1)
+    const first = steps[0]!
+    expect(first.kind === 'transfer' && first.send.argv).toEqual(['zfs', 'send', '-vP', '-w', '-i', 'tank/my data#s1', 'tank/my data@s2'])
+  })
+
+  it('never uses receive -F, and has no steps for a plan that needs a person', () => {
+    const diverged = stepsOf([{ name: 'tank/my data', snaps: [s1, s2] }], [{ name: 'backup/nas/my data', encryption: 'aes-256-gcm', snaps: [s1, { name: 'x', guid: '9', txg: 5 }] }])
+    expect(diverged).toEqual([])
+    expect(receiveCommand(datasetName('backup/a')).argv).not.toContain('-F')
+  })
+})
+
+describe('the transfer pipeline', () => {
+  const to = { user: 'zfsreceive', host: '10.99.0.2' }
+  const send = { argv: ['zfs', 'send', '-vP', "tank/it's mine@a b"], successCodes: [0] }
+  // Not valid ZFS names: hostile strings prove the quoting, whatever reaches it.
+  const receive = { argv: ['/usr/sbin/zfs', 'receive', '-s', '-u', "backup/it's $(mine) `x` \\"], successCodes: [0] }
+
+  it('runs under pipefail so a failed send is never masked', () => {
+    expect(replicationPipeline(send, receive, to)).toMatch(/^set -o pipefail; /)
+  })
+
+  it('quotes the receive once for the remote shell and once more for the local one', () => {
+    const words = shellWords(sshArgv(to, receive).map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' '))
+    expect(words.slice(-2)[0]).toBe('--')
+    // What the off-site box's shell makes of the string it is handed:
+    expect(shellWords(words.at(-1)!)).toEqual(receive.argv)
+  })
+
+  it('keeps each stage’s arguments whole through the local shell', () => {
+    const script = replicationPipeline(send, receive, to, { truncateAfterBytes: 1024 })
+    const stages = script.slice('set -o pipefail; '.length).split(' | ')
+    expect(stages).toHaveLength(3)
+    expect(shellWords(stages[0]!)).toEqual(send.argv)
+    expect(shellWords(stages[1]!)).toEqual(['head', '-c', '1024'])
+    expect(shellWords(shellWords(stages[2]!).at(-1)!)).toEqual(receive.argv)
+  })
+})
