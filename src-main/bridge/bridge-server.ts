@@ -3,13 +3,13 @@
 // injected, and accepts a socket only with the per-run token and the bridge's own origin.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
-import { extname, join, normalize, sep } from 'node:path'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { dispatch } from '../services/dispatch'
 import type { AppContext } from '../services/app-context'
 import { CONTENT_SECURITY_POLICY } from '../core/security/content-security-policy'
+import { contentTypeOf, resolveStaticPath } from '../adapters/web/static-files'
 
 export interface BridgeOptions {
   readonly context: AppContext
@@ -29,14 +29,6 @@ export interface Bridge {
   close(): Promise<void>
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-}
 
 const HOST = '127.0.0.1'
 const BRIDGE_SCRIPT_PATH = '/bridge-client.js'
@@ -51,7 +43,6 @@ function tokenMatches(given: string | null, expected: string): boolean {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { context } = options
   const token = options.token ?? randomBytes(24).toString('base64url')
-  const root = normalize(options.rendererDir + sep)
   let origin = ''
 
   const serveStatic = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -68,12 +59,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     try {
       if (url.pathname === BRIDGE_SCRIPT_PATH) {
         const body = await readFile(options.bridgeClientFile)
-        res.writeHead(200, { ...headers, 'content-type': MIME['.js']! }).end(body)
+        res.writeHead(200, { ...headers, 'content-type': contentTypeOf(options.bridgeClientFile) }).end(body)
         return
       }
-      const relative = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname)
-      const file = normalize(join(root, relative))
-      if (!file.startsWith(root)) {
+      const file = resolveStaticPath(options.rendererDir, url.pathname)
+      if (file === null) {
         res.writeHead(403, headers).end()
         return
       }
@@ -82,7 +72,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         // The web transport must define window.api before the app's module runs.
         body = body.toString('utf8').replace('<head>', `<head><script src="${BRIDGE_SCRIPT_PATH}"></script>`)
       }
-      res.writeHead(200, { ...headers, 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body)
+      res.writeHead(200, { ...headers, 'content-type': contentTypeOf(file) }).end(body)
     } catch {
       res.writeHead(404, headers).end('not found')
     }

@@ -1,7 +1,7 @@
 // One entry point for both transports: look the method up in the contract (own keys
 // only), parse the input, run the service, check the output, answer with a Result.
 import { contract, type MethodName } from '../shared/contract'
-import { AppFailure, appError } from '../shared/errors'
+import { AppFailure, appError, describeIssues } from '../shared/errors'
 import { fail, ok, type Result } from '../shared/result'
 import type { Logger } from '../core/logging/logger'
 import type { Services } from './app-services'
@@ -23,7 +23,7 @@ export async function dispatch(services: Services, logger: Logger, method: unkno
         'INVALID_INPUT',
         first ? first.message : 'Some of the values given are not valid.',
         'Correct the highlighted value and try again. Nothing was changed.',
-        input.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; '),
+        describeIssues(input.error),
       ),
     )
   }

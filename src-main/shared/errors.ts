@@ -74,3 +74,8 @@ export class AppFailure extends Error {
     this.name = 'AppFailure'
   }
 }
+
+/** One line naming each invalid field and why, for an error's details. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')
+}

@@ -2,7 +2,7 @@
 // through update(), which validates before writing. The backend is electron-store in
 // Electron and conf under Node; both keep the whole document in `.store`.
 import { migrateConfig } from '../../core/config/migrate-config'
-import { AppFailure, appError } from '../../shared/errors'
+import { AppFailure, appError, describeIssues } from '../../shared/errors'
 import { ConfigSchema, type Config } from '../../shared/model'
 
 export interface ConfigBackend {
@@ -56,7 +56,7 @@ export class ConfigStore {
           'INTERNAL',
           'A change to the settings was refused because it would make them invalid.',
           'Nothing was saved. Please report this with the details.',
-          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          describeIssues(parsed.error),
         ),
       )
     }

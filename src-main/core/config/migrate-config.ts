@@ -1,7 +1,7 @@
 // Brings a stored config document of any earlier schema version up to the current one,
 // purely. A document from a newer app is refused rather than rewritten, so running an
 // older build never throws away what a newer one stored.
-import { AppFailure, appError } from '../../shared/errors'
+import { AppFailure, appError, describeIssues } from '../../shared/errors'
 import { CONFIG_SCHEMA_VERSION, ConfigSchema, type Config } from '../../shared/model'
 
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>
@@ -77,7 +77,7 @@ export function migrateConfig(raw: unknown): MigrationOutcome {
         'CONFIG_UNREADABLE',
         'The settings file holds values this version cannot read.',
         'Restore the settings file from a backup, or move it aside to start with empty settings.',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        describeIssues(parsed.error),
       ),
     )
   }
