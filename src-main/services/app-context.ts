@@ -9,6 +9,7 @@ import { FileLogger } from '../adapters/logging/file-logger'
 import { KeytarSecretStore, DEFAULT_KEYCHAIN_SERVICE } from '../adapters/secrets/keytar-secret-store'
 import { createServices, type Services } from './app-services'
 import { EventBus } from './event-bus'
+import type { HostServices } from './hosts-service'
 import type { AppInfo } from '../shared/contract'
 
 export interface AppContextOptions {
@@ -49,7 +50,12 @@ export function createAppContext(options: AppContextOptions): AppContext {
     logFile,
     configFile: config.path,
   }
-  const services = createServices({ info, config, secrets, logger })
+  let hosts: HostServices | undefined
+  const services = createServices({ info, config, secrets, logger, redactor, onHostServices: (h) => (hosts = h) })
   logger.info('app started', { transport: options.transport, version: options.version })
-  return { services, events, logger, redactor, config, info, dispose: stopLogEvents }
+  const dispose = (): void => {
+    hosts?.dispose()
+    stopLogEvents()
+  }
+  return { services, events, logger, redactor, config, info, dispose }
 }

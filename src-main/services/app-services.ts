@@ -5,6 +5,9 @@ import { parsePassphraseAccount, passphraseAccount } from '../core/secrets/accou
 import type { SecretStore } from '../core/secrets/secret-store'
 import type { Logger } from '../core/logging/logger'
 import type { ConfigStore } from '../adapters/config/config-store'
+import type { Redactor } from '../core/logging/redactor'
+import type { SshTimings } from '../adapters/ssh/ssh-connection'
+import { createHostServices, type HostServices } from './hosts-service'
 import { AppFailure, appError } from '../shared/errors'
 import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
 import type { z } from 'zod'
@@ -18,11 +21,25 @@ export interface ServiceDeps {
   readonly secrets: SecretStore
   readonly logger: Logger
   readonly clock?: () => Date
+  /** Secrets the services handle (a password used once) are registered here, so logs never show them. */
+  readonly redactor?: Redactor
+  readonly sshTimings?: SshTimings
+  /** Receives the host connections so the owner can close them on shutdown. */
+  readonly onHostServices?: (hosts: HostServices) => void
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, secrets, logger } = deps
   const now = (): string => (deps.clock ?? (() => new Date()))().toISOString()
+  const hosts = createHostServices({
+    config,
+    secrets,
+    logger,
+    now,
+    ...(deps.redactor ? { redactor: deps.redactor } : {}),
+    ...(deps.sshTimings ? { timings: deps.sshTimings } : {}),
+  })
+  deps.onHostServices?.(hosts)
 
   const requireHost = (hostId: string) => {
     const host = config.read().hosts.find((h) => h.id === hostId)
@@ -35,6 +52,8 @@ export function createServices(deps: ServiceDeps): Services {
   }
 
   return {
+    ...hosts.methods,
+
     async getAppInfo() {
       return deps.info
     },
@@ -93,6 +112,7 @@ export function createServices(deps: ServiceDeps): Services {
           ),
         )
       }
+      hosts.forget(id)
       config.update((c) => {
         c.hosts = c.hosts.filter((h) => h.id !== id)
       })

@@ -3,17 +3,41 @@
 // from this one table, so the two transports cannot drift apart.
 import { z } from 'zod'
 import {
+  ConnectionStateSchema,
+  HostAddressSchema,
+  HostAuthSchema,
   HostInputSchema,
+  HostProbeSchema,
   HostSchema,
   JobSchema,
   LogEntrySchema,
   PassphraseRefSchema,
   PreferencesSchema,
   RunRecordSchema,
+  UnixUserSchema,
 } from './model'
 import type { Result } from './result'
 
 const NoInput = z.object({}).strict()
+const HostId = z.object({ id: z.string() }).strict()
+const FingerprintSchema = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256: followed by 43 letters, digits, + or /.')
+
+/** What connecting answers: either connected, or the host key to confirm first. */
+export const ConnectAnswerSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('connected'), fingerprint: z.string() }),
+  z.object({
+    state: z.literal('unconfirmed'),
+    fingerprint: FingerprintSchema,
+    /** Typed on the host's own console to read the same fingerprint there. */
+    consoleCommand: z.string(),
+    address: z.string(),
+    port: z.number(),
+  }),
+])
+export type ConnectAnswer = z.infer<typeof ConnectAnswerSchema>
+
+export const HostStateSchema = z.object({ id: z.string(), state: ConnectionStateSchema, probe: HostProbeSchema.nullable() })
+export type HostState = z.infer<typeof HostStateSchema>
 
 export const AppInfoSchema = z.object({
   name: z.string(),
@@ -33,6 +57,34 @@ export const contract = {
   listHosts: { input: NoInput, output: z.array(HostSchema) },
   addHost: { input: HostInputSchema.strict(), output: HostSchema },
   removeHost: { input: z.object({ id: z.string() }).strict(), output: z.object({ removed: z.string() }) },
+  updateHost: {
+    // Written out rather than HostInputSchema.partial(): zod would fill the defaults in
+    // (port 22, app key) for fields the person did not touch.
+    input: z
+      .object({
+        id: z.string(),
+        label: HostInputSchema.shape.label.optional(),
+        address: HostAddressSchema.optional(),
+        port: z.number().int().min(1).max(65535).optional(),
+        user: UnixUserSchema.optional(),
+        auth: HostAuthSchema.optional(),
+        keyFilePath: z.string().min(1).optional(),
+        reachedThroughNas: z.boolean().optional(),
+      })
+      .strict(),
+    output: HostSchema,
+  },
+  connectHost: { input: HostId, output: ConnectAnswerSchema },
+  trustHostKey: { input: z.object({ id: z.string(), fingerprint: FingerprintSchema }).strict(), output: HostSchema },
+  installAppKey: {
+    // Used for one connection to install the app's key, then dropped; never stored.
+    input: z.object({ id: z.string(), password: z.string().min(1, 'Enter the password of the login on the host.').max(1024) }).strict(),
+    output: ConnectAnswerSchema,
+  },
+  probeHost: { input: HostId, output: HostProbeSchema },
+  disconnectHost: { input: HostId, output: z.object({ id: z.string(), state: ConnectionStateSchema }) },
+  listHostStates: { input: NoInput, output: z.array(HostStateSchema) },
+  getAppPublicKey: { input: NoInput, output: z.object({ publicKey: z.string() }) },
   listJobs: { input: NoInput, output: z.array(JobSchema) },
   listRuns: {
     input: z.object({ jobId: z.string().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),

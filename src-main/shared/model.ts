@@ -107,3 +107,69 @@ export const PassphraseRefSchema = z.object({
     .regex(/^[^\u0000-\u001f\u007f@#]+$/, 'A dataset name has no control characters, @ or #.'),
 })
 export type PassphraseRef = z.infer<typeof PassphraseRefSchema>
+
+// ---- Hosts: connection and probe (what the app found on a host) ----
+
+export const ConnectionStateSchema = z.enum(['idle', 'connecting', 'ready', 'reconnecting', 'closed'])
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>
+
+export const ProbeToolSchema = z.enum(['zfs', 'zpool', 'wg', 'pv', 'mbuffer', 'sanoid', 'syncoid', 'systemctl', 'sudo', 'setsid'])
+export type ProbeTool = z.infer<typeof ProbeToolSchema>
+
+export const FeatureStateSchema = z.enum(['disabled', 'enabled', 'active'])
+
+export const ProbedPoolSchema = z.object({
+  name: z.string(),
+  health: z.string(),
+  sizeBytes: z.number().nullable(),
+  freeBytes: z.number().nullable(),
+  allocatedBytes: z.number().nullable(),
+  features: z.record(z.string(), FeatureStateSchema),
+})
+export type ProbedPool = z.infer<typeof ProbedPoolSchema>
+
+export const ProbedDatasetSchema = z.object({
+  name: z.string(),
+  type: z.enum(['filesystem', 'volume']),
+  usedBytes: z.number(),
+  referencedBytes: z.number(),
+  /** 'off' or the cipher. */
+  encryption: z.string(),
+  encryptionRoot: z.string().nullable(),
+  keyStatus: z.enum(['available', 'unavailable']).nullable(),
+  snapshotCount: z.number().int().nonnegative(),
+  newestSnapshot: z.object({ name: z.string(), creation: z.number() }).nullable(),
+  /** A partial receive that can be resumed sits here. */
+  resumable: z.boolean(),
+})
+export type ProbedDataset = z.infer<typeof ProbedDatasetSchema>
+
+export const DelegationSchema = z.object({
+  dataset: z.string(),
+  /** Who the rights were given to, as `zfs allow` prints it: "user zfsreceive", "everyone". */
+  who: z.string(),
+  permissions: z.array(z.string()),
+})
+
+export const HostProbeSchema = z.object({
+  os: z.object({ name: z.string(), id: z.string().nullable(), version: z.string().nullable(), kernel: z.string().nullable() }),
+  zfs: z
+    .object({ userland: z.string(), kernel: z.string().nullable(), major: z.number(), minor: z.number(), patch: z.number() })
+    .nullable(),
+  pools: z.array(ProbedPoolSchema),
+  datasets: z.array(ProbedDatasetSchema),
+  tools: z.record(z.string(), z.string().nullable()),
+  systemd: z.boolean(),
+  login: z.object({
+    user: z.string(),
+    uid: z.number().int().nullable(),
+    isRoot: z.boolean(),
+    /** root: no sudo needed; nopasswd: `sudo -n` works; no: neither. */
+    sudo: z.enum(['root', 'nopasswd', 'no']),
+    delegations: z.array(DelegationSchema),
+  }),
+  /** Parts of the probe that failed, in plain words with the raw output. */
+  problems: z.array(z.object({ section: z.string(), message: z.string() })),
+  probedAt: z.string(),
+})
+export type HostProbe = z.infer<typeof HostProbeSchema>
