@@ -29,7 +29,8 @@ function trees(datasets: number): { source: string; target: string } {
     src.push({ name: g })
     dst.push({ name: g.replace('tank/data', 'backup/nas/data') })
   }
-  return { source: listing(src), target: listing(dst) }
+  // The transport hands over stdout decoded from bytes (one flat string), as here.
+  return { source: Buffer.from(listing(src)).toString('utf8'), target: Buffer.from(listing(dst)).toString('utf8') }
 }
 
 const job: ReplicationJobSpec = {

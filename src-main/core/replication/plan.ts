@@ -134,23 +134,21 @@ function findCommonBase(src: DatasetInfo, dst: DatasetInfo): { base: SnapshotInf
   // latest. Then it is the newest common point and nothing on the target is newer.
   const targetNewest = newestSnapshot(dst)
   if (targetNewest) {
-    for (let i = src.snapshots.length - 1; i >= 0; i--) {
-      const s = src.snapshots[i]!
-      if (s.guid === targetNewest.guid) return { base: s, baseOnTarget: targetNewest }
-    }
+    const i = src.snapshots.lastIndexOfGuid(targetNewest.guid)
+    if (i >= 0) return { base: src.snapshots.get(i), baseOnTarget: targetNewest }
   }
   const targetByGuid = new Map<Guid, SnapshotInfo>()
   for (const s of dst.snapshots) targetByGuid.set(s.guid, s)
   let base: SnapshotInfo | null = null
   for (let i = src.snapshots.length - 1; i >= 0; i--) {
-    const s = src.snapshots[i]!
+    const s = src.snapshots.get(i)
     if (targetByGuid.has(s.guid)) {
       base = s
       break
     }
   }
   for (let i = src.bookmarks.length - 1; i >= 0; i--) {
-    const b = src.bookmarks[i]!
+    const b = src.bookmarks.get(i)
     if ((base === null || b.createtxg > base.createtxg) && targetByGuid.has(b.guid)) {
       base = b
       break
@@ -169,13 +167,13 @@ function planDataset(job: ReplicationJobSpec, src: DatasetInfo, dst: DatasetInfo
     if (check.info.raw !== job.raw) {
       return { kind: 'abort-resume', token, reason: `the interrupted transfer was ${check.info.raw ? 'raw' : 'not raw'}, this job is ${job.raw ? 'raw' : 'not raw'}` }
     }
-    const stillThere = src.snapshots.some((s) => s.guid === check.info.toguid)
+    const stillThere = src.snapshots.lastIndexOfGuid(check.info.toguid) >= 0
     if (!stillThere) return { kind: 'abort-resume', token, reason: `the snapshot it was sending (${check.info.toname}) no longer exists on the source` }
     return { kind: 'resume', token, toname: check.info.toname, toguid: check.info.toguid }
   }
   if (!newest) return { kind: 'no-source-snapshot' }
   if (!dst) {
-    const first = src.snapshots[0]!
+    const first = src.snapshots.get(0)
     const thenTo = first.guid === newest.guid ? null : newest
     if (!job.intermediates) return { kind: 'full', first: point(newest), thenTo: null, snapshotsToSend: 1 }
     return { kind: 'full', first: point(first), thenTo: thenTo ? point(thenTo) : null, snapshotsToSend: src.snapshots.length }
@@ -188,13 +186,16 @@ function planDataset(job: ReplicationJobSpec, src: DatasetInfo, dst: DatasetInfo
   if (base === null) {
     return { kind: 'no-common-snapshot', targetSnapshots: dst.snapshots.length, targetReferenced: dst.referenced }
   }
-  const newerOnTarget = dst.snapshots.filter((s) => s.createtxg > baseOnTarget!.createtxg).map((s) => s.name)
+  const newerOnTarget: string[] = []
+  for (let i = dst.snapshots.length - 1; i >= 0 && dst.snapshots.createtxgAt(i) > baseOnTarget!.createtxg; i--) {
+    newerOnTarget.unshift(dst.snapshots.get(i).name)
+  }
   if (newerOnTarget.length > 0 || dst.written > 0) {
     return { kind: 'diverged', base: point(base), rollbackWouldDestroy: newerOnTarget, changedSinceSnapshot: dst.written }
   }
   if (base.guid === newest.guid) return { kind: 'up-to-date', newest: point(newest) }
   let toSend = 0
-  for (let i = src.snapshots.length - 1; i >= 0 && src.snapshots[i]!.createtxg > base.createtxg; i--) toSend++
+  for (let i = src.snapshots.length - 1; i >= 0 && src.snapshots.createtxgAt(i) > base.createtxg; i--) toSend++
   return { kind: 'incremental', base: point(base), to: point(newest), snapshotsToSend: job.intermediates ? toSend : 1 }
 }
 

@@ -2,6 +2,7 @@
 // snapshots and bookmarks (by GUID), encryption and resume tokens. Built from a single
 // `zfs list` per host (list-tree.ts); the planner and retention read only this.
 import type { DatasetName } from './names'
+import type { SnapshotList } from './snapshot-list'
 
 declare const guidBrand: unique symbol
 /** A 64-bit GUID kept as its decimal string (beyond JavaScript's exact integers). */
@@ -39,9 +40,9 @@ export interface DatasetInfo {
   readonly keyStatus: 'available' | 'unavailable' | null
   readonly receiveResumeToken: string | null
   /** Oldest first (by createtxg). */
-  readonly snapshots: readonly SnapshotInfo[]
+  readonly snapshots: SnapshotList
   /** Oldest first (by createtxg). */
-  readonly bookmarks: readonly SnapshotInfo[]
+  readonly bookmarks: SnapshotList
 }
 
 export interface DatasetTree {
@@ -54,5 +55,5 @@ export function isEncrypted(d: DatasetInfo): boolean {
 }
 
 export function newestSnapshot(d: DatasetInfo): SnapshotInfo | null {
-  return d.snapshots.length === 0 ? null : d.snapshots[d.snapshots.length - 1]!
+  return d.snapshots.newest()
 }

@@ -3,6 +3,7 @@
 // output (-H tabs, -p exact numbers); '-' means "not applicable".
 import type { DatasetName } from './names'
 import type { DatasetInfo, DatasetTree, DatasetType, Guid, SnapshotInfo } from './dataset-tree'
+import { SnapshotList } from './snapshot-list'
 import type { CommandSpec } from './command'
 
 export const TREE_PROPERTIES = [
@@ -37,12 +38,20 @@ export class ListingParseError extends Error {
   }
 }
 
-interface MutableDataset extends Omit<DatasetInfo, 'snapshots' | 'bookmarks'> {
-  snapshots: SnapshotInfo[]
-  bookmarks: SnapshotInfo[]
+/** Rows of one kind for one dataset while the listing is read: where each line starts, its txg and creation. */
+interface Rows {
+  starts: number[]
+  txgs: number[]
+  creations: number[]
 }
 
-const byTxg = (a: SnapshotInfo, b: SnapshotInfo): number => a.createtxg - b.createtxg
+interface PendingDataset {
+  readonly info: Omit<DatasetInfo, 'snapshots' | 'bookmarks'>
+  /** Where its name is in the listing text. */
+  readonly nameStart: number
+  readonly snapshots: Rows
+  readonly bookmarks: Rows
+}
 
 const FIELD_COUNT = TREE_PROPERTIES.length
 const CODE_0 = 48
@@ -53,32 +62,95 @@ const CODE_DASH = 45
  * Reads a non-negative decimal integer from text[start, end) without making a string;
  * null for '-'. Throws for anything else.
  */
-function intAt(text: string, start: number, end: number, line: number, what: string, dashAllowed: boolean): number | null {
+function intAt(text: string, start: number, end: number, line: number | (() => number), what: string, dashAllowed: boolean): number | null {
   if (end - start === 1 && text.charCodeAt(start) === CODE_DASH) {
     if (dashAllowed) return null
-    throw new ListingParseError(line, `${what} is missing (“-”)`)
+    return badNumber(text, start, end, line, what)
   }
-  if (end === start) throw new ListingParseError(line, `${what} is empty`)
+  if (end === start) return badNumber(text, start, end, line, what)
   let n = 0
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i)
-    if (c < CODE_0 || c > CODE_9) throw new ListingParseError(line, `${what} is not a number: ${JSON.stringify(text.slice(start, end))}`)
+    if (c < CODE_0 || c > CODE_9) return badNumber(text, start, end, line, what)
     n = n * 10 + (c - CODE_0)
   }
   return n
 }
 
+/** Kept out of intAt so the hot path allocates nothing. */
+function badNumber(text: string, start: number, end: number, line: number | (() => number), what: string): never {
+  const at = typeof line === 'number' ? line : line()
+  const value = text.slice(start, end)
+  throw new ListingParseError(at, value === '' ? `${what} is empty` : value === '-' ? `${what} is missing (“-”)` : `${what} is not a number: ${JSON.stringify(value)}`)
+}
+
+// Character loops instead of startsWith(x, position): that call left V8's fast path
+// and was the largest cost of reading a big listing (bench/plan.ts).
 function isWord(text: string, start: number, end: number, word: string): boolean {
-  return end - start === word.length && text.startsWith(word, start)
+  if (end - start !== word.length) return false
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(start + i) !== word.charCodeAt(i)) return false
+  return true
+}
+
+/** text[a, a+length) equals text[b, b+length). */
+function sameRegion(text: string, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false
+  return true
+}
+
+/** The 1-based line number of an offset (only for error messages). */
+function lineOf(text: string, offset: number): number {
+  let n = 1
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
+/** Builds a snapshot or bookmark record from its line (its shape was checked while scanning). */
+function recordAt(text: string, lineStart: number, kind: 'snapshot' | 'bookmark'): SnapshotInfo {
+  const t0 = text.indexOf('\t', lineStart)
+  const t1 = text.indexOf('\t', t0 + 1)
+  const t2 = text.indexOf('\t', t1 + 1)
+  const t3 = text.indexOf('\t', t2 + 1)
+  const t4 = text.indexOf('\t', t3 + 1)
+  const t5 = text.indexOf('\t', t4 + 1)
+  const t6 = text.indexOf('\t', t5 + 1)
+  const sep = text.indexOf(kind === 'snapshot' ? '@' : '#', lineStart)
+  const line = (): number => lineOf(text, lineStart)
+  return {
+    kind,
+    name: text.slice(sep + 1, t0),
+    guid: text.slice(t0 + 1, t1) as Guid,
+    createtxg: intAt(text, t1 + 1, t2, line, 'createtxg', false)!,
+    creation: intAt(text, t2 + 1, t3, line, 'creation', false)!,
+    // Sizes are checked here, when the record is first needed, not for every line read.
+    used: intAt(text, t3 + 1, t4, line, 'used', true),
+    referenced: intAt(text, t4 + 1, t5, line, 'referenced', true),
+    written: intAt(text, t5 + 1, t6, line, 'written', true),
+  }
+}
+
+function toList(text: string, rows: Rows, kind: 'snapshot' | 'bookmark'): SnapshotList {
+  let sorted = true
+  for (let i = 1; i < rows.txgs.length; i++) {
+    if (rows.txgs[i - 1]! > rows.txgs[i]!) {
+      sorted = false
+      break
+    }
+  }
+  if (!sorted) {
+    const order = rows.txgs.map((_, i) => i).sort((a, b) => rows.txgs[a]! - rows.txgs[b]!)
+    rows = { starts: order.map((i) => rows.starts[i]!), txgs: order.map((i) => rows.txgs[i]!), creations: order.map((i) => rows.creations[i]!) }
+  }
+  const starts = rows.starts
+  return SnapshotList.lazy(rows.txgs, rows.creations, (i) => recordAt(text, starts[i]!, kind))
 }
 
 export function parseTreeListing(stdout: string): DatasetTree {
-  const datasets = new Map<DatasetName, MutableDataset>()
+  const datasets = new Map<DatasetName, PendingDataset>()
   // Snapshots normally follow their dataset; any that come first wait here.
-  const early: Array<[string, SnapshotInfo, number]> = []
-  let last: MutableDataset | undefined
-  // Field i spans [starts[i], ends[i]). Big trees give hundreds of thousands of lines,
-  // so the scan avoids making a string for anything it only needs as a number.
+  const early: Array<{ dataset: string; kind: 'snapshot' | 'bookmark'; start: number; txg: number; creation: number; line: number }> = []
+  let last: PendingDataset | undefined
+  // Field i spans [starts[i], ends[i]).
   const starts = new Int32Array(FIELD_COUNT)
   const ends = new Int32Array(FIELD_COUNT)
   const end = stdout.length
@@ -92,91 +164,96 @@ export function parseTreeListing(stdout: string): DatasetTree {
       pos = eol + 1
       continue
     }
+    const lineStart = pos
+    pos = eol + 1
+    const line = lineNo
+    // The type is the last field; snapshot and bookmark lines (nearly all of a big
+    // listing) need only the fields before the sizes, so only those are located.
+    const ts = stdout.lastIndexOf('\t', eol - 1) + 1
+    const te = eol
+    if (ts <= lineStart) throw new ListingParseError(line, `expected ${FIELD_COUNT} tab-separated fields`)
+    const isSnapshot = isWord(stdout, ts, te, 'snapshot')
+    const isTagged = isSnapshot || isWord(stdout, ts, te, 'bookmark')
+    const wanted = isTagged ? 4 : FIELD_COUNT - 1
     let k = 0
-    let cursor = pos
-    for (; k < FIELD_COUNT - 1; k++) {
+    let cursor = lineStart
+    for (; k < wanted; k++) {
       const tab = stdout.indexOf('\t', cursor)
       if (tab < 0 || tab >= eol) break
       starts[k] = cursor
       ends[k] = tab
       cursor = tab + 1
     }
-    const extra = stdout.indexOf('\t', cursor)
-    if (k !== FIELD_COUNT - 1 || (extra >= 0 && extra < eol)) {
-      throw new ListingParseError(lineNo, `expected ${FIELD_COUNT} tab-separated fields`)
+    if (k !== wanted || (!isTagged && cursor !== ts)) {
+      throw new ListingParseError(line, `expected ${FIELD_COUNT} tab-separated fields`)
     }
-    starts[k] = cursor
-    ends[k] = eol
-    pos = eol + 1
-    const line = lineNo
-    const ts = starts[11]!
-    const te = ends[11]!
-    const isSnapshot = isWord(stdout, ts, te, 'snapshot')
-    if (isSnapshot || isWord(stdout, ts, te, 'bookmark')) {
-      const sep = stdout.indexOf(isSnapshot ? '@' : '#', starts[0]!)
-      if (sep < 0 || sep >= ends[0]!) throw new ListingParseError(line, `${isSnapshot ? 'snapshot' : 'bookmark'} without its separator: ${JSON.stringify(stdout.slice(starts[0]!, ends[0]!))}`)
-      const info: SnapshotInfo = {
-        kind: isSnapshot ? 'snapshot' : 'bookmark',
-        name: stdout.slice(sep + 1, ends[0]!),
-        guid: stdout.slice(starts[1]!, ends[1]!) as Guid,
-        createtxg: intAt(stdout, starts[2]!, ends[2]!, line, 'createtxg', false)!,
-        creation: intAt(stdout, starts[3]!, ends[3]!, line, 'creation', false)!,
-        used: intAt(stdout, starts[4]!, ends[4]!, line, 'used', true),
-        referenced: intAt(stdout, starts[5]!, ends[5]!, line, 'referenced', true),
-        written: intAt(stdout, starts[6]!, ends[6]!, line, 'written', true),
-      }
+    starts[FIELD_COUNT - 1] = ts
+    ends[FIELD_COUNT - 1] = te
+    if (isTagged) {
+      const kind = isSnapshot ? 'snapshot' : 'bookmark'
       const nameStart = starts[0]!
+      const sep = stdout.indexOf(isSnapshot ? '@' : '#', nameStart)
+      if (sep < 0 || sep >= ends[0]!) throw new ListingParseError(line, `${kind} without its separator: ${JSON.stringify(stdout.slice(nameStart, ends[0]!))}`)
+      if (ends[1]! === starts[1]!) throw new ListingParseError(line, 'guid is empty')
+      const txg = intAt(stdout, starts[2]!, ends[2]!, line, 'createtxg', false)!
+      const creation = intAt(stdout, starts[3]!, ends[3]!, line, 'creation', false)!
       // Compare in place: the common case allocates no dataset name.
-      if (last !== undefined && sep - nameStart === last.name.length && stdout.startsWith(last.name, nameStart)) {
-        ;(isSnapshot ? last.snapshots : last.bookmarks).push(info)
+      let owner =
+        last !== undefined && sep - nameStart === last.info.name.length && sameRegion(stdout, last.nameStart, nameStart, sep - nameStart) ? last : undefined
+      if (owner === undefined) {
+        owner = datasets.get(stdout.slice(nameStart, sep) as DatasetName)
+        if (owner) last = owner
+      }
+      if (owner) {
+        const rows = isSnapshot ? owner.snapshots : owner.bookmarks
+        rows.starts.push(lineStart)
+        rows.txgs.push(txg)
+        rows.creations.push(creation)
       } else {
-        const owner = datasets.get(stdout.slice(nameStart, sep) as DatasetName)
-        if (owner) {
-          last = owner
-          ;(isSnapshot ? owner.snapshots : owner.bookmarks).push(info)
-        } else {
-          early.push([stdout.slice(nameStart, sep), info, line])
-        }
+        early.push({ dataset: stdout.slice(nameStart, sep), kind, start: lineStart, txg, creation, line })
       }
     } else if (isWord(stdout, ts, te, 'filesystem') || isWord(stdout, ts, te, 'volume')) {
-      const encryptionroot = stdout.slice(starts[8]!, ends[8]!)
-      const keystatus = stdout.slice(starts[9]!, ends[9]!)
-      const token = stdout.slice(starts[10]!, ends[10]!)
+      const field = (i: number): string => stdout.slice(starts[i]!, ends[i]!)
+      const encryptionroot = field(8)
+      const keystatus = field(9)
+      const token = field(10)
       last = {
-        name: stdout.slice(starts[0]!, ends[0]!) as DatasetName,
-        type: stdout.slice(starts[11]!, ends[11]!) as DatasetType,
-        guid: stdout.slice(starts[1]!, ends[1]!) as Guid,
-        createtxg: intAt(stdout, starts[2]!, ends[2]!, line, 'createtxg', false)!,
-        creation: intAt(stdout, starts[3]!, ends[3]!, line, 'creation', false)!,
-        used: intAt(stdout, starts[4]!, ends[4]!, line, 'used', false)!,
-        referenced: intAt(stdout, starts[5]!, ends[5]!, line, 'referenced', false)!,
-        written: intAt(stdout, starts[6]!, ends[6]!, line, 'written', true) ?? 0,
-        encryption: stdout.slice(starts[7]!, ends[7]!),
-        encryptionRoot: encryptionroot === '-' || encryptionroot === '' ? null : (encryptionroot as DatasetName),
-        keyStatus: keystatus === 'available' || keystatus === 'unavailable' ? keystatus : null,
-        receiveResumeToken: token === '-' || token === '' ? null : token,
-        snapshots: [],
-        bookmarks: [],
+        nameStart: starts[0]!,
+        info: {
+          name: field(0) as DatasetName,
+          type: field(11) as DatasetType,
+          guid: field(1) as Guid,
+          createtxg: intAt(stdout, starts[2]!, ends[2]!, line, 'createtxg', false)!,
+          creation: intAt(stdout, starts[3]!, ends[3]!, line, 'creation', false)!,
+          used: intAt(stdout, starts[4]!, ends[4]!, line, 'used', false)!,
+          referenced: intAt(stdout, starts[5]!, ends[5]!, line, 'referenced', false)!,
+          written: intAt(stdout, starts[6]!, ends[6]!, line, 'written', true) ?? 0,
+          encryption: field(7),
+          encryptionRoot: encryptionroot === '-' || encryptionroot === '' ? null : (encryptionroot as DatasetName),
+          keyStatus: keystatus === 'available' || keystatus === 'unavailable' ? keystatus : null,
+          receiveResumeToken: token === '-' || token === '' ? null : token,
+        },
+        snapshots: { starts: [], txgs: [], creations: [] },
+        bookmarks: { starts: [], txgs: [], creations: [] },
       }
-      datasets.set(last.name, last)
+      datasets.set(last.info.name, last)
     } else {
-      throw new ListingParseError(line, `unknown type ${JSON.stringify(stdout.slice(starts[11]!, ends[11]!))}`)
+      throw new ListingParseError(line, `unknown type ${JSON.stringify(stdout.slice(ts, te))}`)
     }
   }
-  for (const [dataset, info, line] of early) {
-    const d = datasets.get(dataset as DatasetName)
-    if (!d) throw new ListingParseError(line, `${info.kind} of a dataset not in the listing: ${dataset}`)
-    ;(info.kind === 'snapshot' ? d.snapshots : d.bookmarks).push(info)
+  for (const e of early) {
+    const d = datasets.get(e.dataset as DatasetName)
+    if (!d) throw new ListingParseError(e.line, `${e.kind} of a dataset not in the listing: ${e.dataset}`)
+    const rows = e.kind === 'snapshot' ? d.snapshots : d.bookmarks
+    rows.starts.push(e.start)
+    rows.txgs.push(e.txg)
+    rows.creations.push(e.creation)
   }
-  const ordered = [...datasets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  for (const d of ordered) {
-    if (!isSortedByTxg(d.snapshots)) d.snapshots.sort(byTxg)
-    if (!isSortedByTxg(d.bookmarks)) d.bookmarks.sort(byTxg)
+  const names = [...datasets.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const tree = new Map<DatasetName, DatasetInfo>()
+  for (const name of names) {
+    const d = datasets.get(name)!
+    tree.set(name, { ...d.info, snapshots: toList(stdout, d.snapshots, 'snapshot'), bookmarks: toList(stdout, d.bookmarks, 'bookmark') })
   }
-  return { datasets: new Map(ordered.map((d) => [d.name, d])) }
-}
-
-function isSortedByTxg(xs: readonly SnapshotInfo[]): boolean {
-  for (let i = 1; i < xs.length; i++) if (xs[i - 1]!.createtxg > xs[i]!.createtxg) return false
-  return true
+  return { datasets: tree }
 }

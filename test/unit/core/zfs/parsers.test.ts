@@ -30,10 +30,12 @@ describe.each(ZFS_VERSIONS)('parsers on OpenZFS %s output', (version) => {
     expect(counted).toBe(lines.length)
 
     const plain = tree.datasets.get('tank/plain' as DatasetName)!
-    expect(plain.snapshots.map((s) => s.name)).toEqual(['a', 'b', 'c'])
-    expect(plain.snapshots.map((s) => s.createtxg)).toEqual([...plain.snapshots.map((s) => s.createtxg)].sort((a, b) => a - b))
+    const snaps = plain.snapshots.toArray()
+    expect(snaps.map((s) => s.name)).toEqual(['a', 'b', 'c'])
+    expect(snaps.map((s) => s.createtxg)).toEqual([...snaps.map((s) => s.createtxg)].sort((a, b) => a - b))
+    expect(snaps.every((s) => s.used !== null && s.referenced !== null && /^\d+$/.test(s.guid))).toBe(true)
     // A bookmark carries its snapshot's GUID: that is what makes it an incremental base.
-    expect(plain.bookmarks.map((b) => [b.name, b.guid])).toEqual([['a', plain.snapshots[0]!.guid]])
+    expect(plain.bookmarks.toArray().map((b) => [b.name, b.guid])).toEqual([['a', snaps[0]!.guid]])
     expect(plain.encryption).toBe('off')
     expect(plain.encryptionRoot).toBeNull()
 
@@ -106,7 +108,7 @@ describe.each(ZFS_VERSIONS)('parsers on OpenZFS %s output', (version) => {
     expect(e.resumeToken).not.toBeNull()
     const tree = parseTreeListing(f('zfs-list-tree').stdout)
     const [ds, snap] = e.resumeToken!.toname.split('@') as [string, string]
-    const target = tree.datasets.get(ds as DatasetName)!.snapshots.find((s) => s.name === snap)!
+    const target = tree.datasets.get(ds as DatasetName)!.snapshots.toArray().find((s) => s.name === snap)!
     expect(e.resumeToken!.toguid).toBe(target.guid)
     expect(e.resumeToken!.raw).toBe(false)
     expect(e.resumeToken!.bytes).toBeGreaterThan(0)
