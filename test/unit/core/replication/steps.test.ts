@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stepsFor } from '../../../../src-main/core/replication/steps'
-import { replicationPipeline, sshArgv } from '../../../../src-main/core/replication/pipeline'
+import { replicationPipeline, shapingStage, sshArgv } from '../../../../src-main/core/replication/pipeline'
 import { planReplication, type ReplicationJobSpec } from '../../../../src-main/core/replication/plan'
 import { parseTreeListing } from '../../../../src-main/core/zfs/list-tree'
 import { receiveCommand } from '../../../../src-main/core/zfs/receive'
@@ -72,5 +72,33 @@ describe('the transfer pipeline', () => {
     expect(shellWords(stages[0]!)).toEqual(send.argv)
     expect(shellWords(stages[1]!)).toEqual(['head', '-c', '1024'])
     expect(shellWords(shellWords(stages[2]!).at(-1)!)).toEqual(receive.argv)
+  })
+})
+
+describe('rate limit and buffer', () => {
+  const to = { user: 'zfsreceive', host: '10.99.0.2' }
+  const send = { argv: ['zfs', 'send', '-vP', 'tank/a@s'], successCodes: [0] }
+  const receive = { argv: ['zfs', 'receive', '-s', '-u', 'backup/a'], successCodes: [0] }
+  const stagesOf = (script: string) => script.slice('set -o pipefail; '.length).split(' | ').map(shellWords)
+
+  it('buffers and limits with mbuffer when the NAS has it', () => {
+    const stages = stagesOf(replicationPipeline(send, receive, to, { rateLimitBytesPerSecond: 2_000_000, bufferBytes: 256 * 1024 * 1024, tools: { pv: true, mbuffer: true } }))
+    expect(stages[1]).toEqual(['mbuffer', '-q', '-s', '128k', '-m', '256M', '-r', '2000000'])
+  })
+
+  it('limits with pv when only pv is there, and says the buffer is not possible', () => {
+    const options = { rateLimitBytesPerSecond: 1_048_576, bufferBytes: 1 << 26, tools: { pv: true, mbuffer: false } }
+    expect(stagesOf(replicationPipeline(send, receive, to, options))[1]).toEqual(['pv', '-q', '-L', '1048576'])
+    expect(shapingStage(options).unmet).toEqual(['buffer (mbuffer is not installed on the NAS)'])
+  })
+
+  it('still transfers without either tool, and says what could not be honoured', () => {
+    const options = { rateLimitBytesPerSecond: 1000, tools: { pv: false, mbuffer: false } }
+    expect(stagesOf(replicationPipeline(send, receive, to, options))).toHaveLength(2)
+    expect(shapingStage(options).unmet).toEqual(['rate limit (neither pv nor mbuffer is installed on the NAS)'])
+  })
+
+  it('adds no stage when nothing is asked for', () => {
+    expect(stagesOf(replicationPipeline(send, receive, to, { tools: { pv: true, mbuffer: true } }))).toHaveLength(2)
   })
 })
