@@ -135,8 +135,10 @@ ssh_opts() { # ssh_opts HOST -> options for the system ssh client
     "-o ControlMaster=auto -o ControlPath=$runtime/cm-%C -o ControlPersist=120 -p $port root@127.0.0.1"
 }
 
+# Processes that outlive this script (qemu, ssh ControlMaster) must not inherit fd 9,
+# the lab lock, or they would hold it until they exit.
 vm_ssh() { local h=$1; shift; # shellcheck disable=SC2046
-  ssh $(ssh_opts "$h") -- "$@"; }
+  ssh $(ssh_opts "$h") -- "$@" 9>&-; }
 
 is_up() {
   [ -f "$runtime/lab.json" ] || return 1
@@ -152,7 +154,7 @@ stop_all() {
   for h in "${hosts[@]}"; do
     if [ -f "$runtime/$h/ssh-port" ] && [ -f "$runtime/known_hosts" ]; then
       # shellcheck disable=SC2046
-      ssh $(ssh_opts "$h") -O exit >/dev/null 2>&1 || true
+      ssh $(ssh_opts "$h") -O exit >/dev/null 2>&1 9>&- || true
     fi
   done
   # The VMs' disks are throwaway overlays: stopping qemu is pulling the plug on purpose.
@@ -181,7 +183,7 @@ stop_all() {
 cmd_down() {
   mkdir -p "$cache"
   exec 9>"$cache/lab.lock"
-  flock 9
+  flock -w 900 9 || die "another lab.sh holds $cache/lab.lock"
   if [ -d "$runtime" ]; then
     stop_all
     say "stopped; removed $runtime"
@@ -224,7 +226,7 @@ boot_vm() { # boot_vm HOST INDEX IMAGE ACCEL
     -netdev "socket,id=link,udp=127.0.0.1:$udp_peer,localaddr=127.0.0.1:$udp_mine" \
     -device "virtio-net-pci,netdev=link,mac=52:54:00:5a:01:0$i,addr=0x6" \
     -device virtio-rng-pci,addr=0x7 \
-    >"$dir/qemu.log" 2>&1 || { cat "$dir/qemu.log" >&2; return 1; }
+    >"$dir/qemu.log" 2>&1 9>&- || { cat "$dir/qemu.log" >&2; return 1; }
 }
 
 wait_ready() { # wait_ready HOST DEADLINE -> host key line in known_hosts, sshd answering
@@ -294,7 +296,7 @@ cmd_up() {
   require up
   mkdir -p "$cache"
   exec 9>"$cache/lab.lock"
-  flock 9
+  flock -w 900 9 || die "another lab.sh holds $cache/lab.lock"
   if is_up; then
     say "already up"
     print_info
