@@ -2,6 +2,8 @@
 // NAS when it is reached over the tunnel), first-contact trust, installing the app's key
 // with a password used once, the probe, and editing or forgetting a host.
 import { readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { SshConnection, type SshAuth, type SshTarget, type SshTimings, DEFAULT_TIMINGS } from '../adapters/ssh/ssh-connection'
 import { ensureAppKey, readAppKey } from '../adapters/ssh/app-key'
 import { CONSOLE_FINGERPRINT_COMMAND } from '../core/hosts/host-key-trust'
@@ -94,7 +96,8 @@ export function createHostServices(deps: HostServiceDeps): HostServices {
       }
       case 'key-file': {
         try {
-          return { kind: 'private-key', privateKey: readFileSync(host.keyFilePath ?? '') }
+          const path = host.keyFilePath ?? ''
+          return { kind: 'private-key', privateKey: readFileSync(path.startsWith('~/') ? join(homedir(), path.slice(2)) : path) }
         } catch (err) {
           throw new AppFailure(
             appError('SSH_KEY_UNREADABLE', `The key file for ${host.label} could not be read.`, 'Choose the key file again.', err instanceof Error ? err.message : String(err)),

@@ -1,5 +1,5 @@
-// The "Add a host" form. The services validate (the shared zod schemas); their message
-// is shown next to the form and the field it names is marked invalid.
+// The "Add a host" form, also used to edit one. The services validate (the shared zod
+// schemas); their message is shown next to the form and the field it names is marked invalid.
 import { useId, useState, type FormEvent } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
@@ -7,6 +7,7 @@ import { useApiAction } from '../hooks/use-api-action'
 import type { Host, HostInput } from '../../../src-main/shared/model'
 
 type Role = Host['role']
+type Auth = Host['auth']
 
 interface Draft {
   label: string
@@ -14,10 +15,25 @@ interface Draft {
   address: string
   port: string
   user: string
+  auth: Auth
+  keyFilePath: string
   reachedThroughNas: boolean
 }
 
-const EMPTY: Draft = { label: '', role: 'nas', address: '', port: '22', user: '', reachedThroughNas: false }
+const EMPTY: Draft = { label: '', role: 'nas', address: '', port: '22', user: '', auth: 'app-key', keyFilePath: '', reachedThroughNas: false }
+
+function draftOf(host: Host): Draft {
+  return {
+    label: host.label,
+    role: host.role,
+    address: host.address,
+    port: String(host.port),
+    user: host.user,
+    auth: host.auth,
+    keyFilePath: host.keyFilePath ?? '',
+    reachedThroughNas: host.reachedThroughNas,
+  }
+}
 
 /** The field an INVALID_INPUT error names in its details ("address: …"), if any. */
 function invalidField(details: string | undefined): string | null {
@@ -27,11 +43,14 @@ function invalidField(details: string | undefined): string | null {
 
 export interface AddHostFormProps {
   readonly suggestedRole: Role
+  /** When given, the form edits this host instead of adding one. */
+  readonly editing?: Host
   onAdded(host: Host): void
+  onCancel?(): void
 }
 
-export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
-  const [draft, setDraft] = useState<Draft>({ ...EMPTY, role: suggestedRole })
+export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHostFormProps) {
+  const [draft, setDraft] = useState<Draft>(editing ? draftOf(editing) : { ...EMPTY, role: suggestedRole })
   const action = useApiAction()
   const ids = {
     label: useId(),
@@ -40,6 +59,8 @@ export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
     port: useId(),
     user: useId(),
     through: useId(),
+    auth: useId(),
+    keyFile: useId(),
     error: useId(),
     addressHint: useId(),
   }
@@ -61,8 +82,16 @@ export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
       role: draft.role,
       address: draft.address,
       user: draft.user,
+      auth: draft.auth,
       reachedThroughNas: draft.role === 'offsite' && draft.reachedThroughNas,
       ...(port === undefined ? {} : { port }),
+      ...(draft.auth === 'key-file' && draft.keyFilePath.trim() !== '' ? { keyFilePath: draft.keyFilePath.trim() } : {}),
+    }
+    if (editing) {
+      const { role: _role, ...changes } = input
+      const host = await action.run(() => api().updateHost({ id: editing.id, ...changes }))
+      if (host) onAdded(host)
+      return
     }
     const host = await action.run(() => api().addHost(input))
     if (host) {
@@ -73,10 +102,11 @@ export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
 
   return (
     <form className="form card" aria-labelledby={`${ids.label}-title`} onSubmit={(e) => void submit(e)} noValidate>
-      <h2 id={`${ids.label}-title`}>Add a host</h2>
+      <h2 id={`${ids.label}-title`}>{editing ? `Edit “${editing.label}”` : 'Add a host'}</h2>
       <p className="hint">
-        The app remembers how to reach the host. It does not connect yet: checking the host and installing the app’s key come in a later
-        version.
+        {editing
+          ? 'A new address or port is another host to the app: its identity is confirmed again on the next connection.'
+          : 'The app remembers how to reach the host; then connect to it to confirm its identity and see its pools and datasets.'}
       </p>
       <div className="field">
         <label htmlFor={ids.label}>Name</label>
@@ -84,7 +114,7 @@ export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
       </div>
       <div className="field">
         <label htmlFor={ids.role}>Role</label>
-        <select id={ids.role} value={draft.role} onChange={(e) => set('role', e.target.value as Role)}>
+        <select id={ids.role} value={draft.role} disabled={editing !== undefined} onChange={(e) => set('role', e.target.value as Role)}>
           <option value="nas">NAS at home (the source)</option>
           <option value="offsite">Off-site box (where the copy goes)</option>
         </select>
@@ -132,6 +162,29 @@ export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
           {...invalidProps('user')}
         />
       </div>
+      <div className="field">
+        <label htmlFor={ids.auth}>Sign in with</label>
+        <select id={ids.auth} value={draft.auth} onChange={(e) => set('auth', e.target.value as Auth)}>
+          <option value="app-key">The app’s own key (installed with the password once)</option>
+          <option value="agent">My SSH agent</option>
+          <option value="key-file">A key file</option>
+        </select>
+      </div>
+      {draft.auth === 'key-file' ? (
+        <div className="field">
+          <label htmlFor={ids.keyFile}>Key file</label>
+          <input
+            id={ids.keyFile}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            value={draft.keyFilePath}
+            onChange={(e) => set('keyFilePath', e.target.value)}
+            {...invalidProps('keyFilePath')}
+          />
+          <p className="hint">The path of the private key, for example ~/.ssh/id_ed25519.</p>
+        </div>
+      ) : null}
       {draft.role === 'offsite' ? (
         <div className="checkbox">
           <input
@@ -144,10 +197,15 @@ export function AddHostForm({ suggestedRole, onAdded }: AddHostFormProps) {
         </div>
       ) : null}
       {action.error ? <ErrorNotice error={action.error} id={ids.error} /> : null}
-      <div>
+      <div className="button-row">
         <button type="submit" className="button button-primary" disabled={action.pending}>
-          {action.pending ? 'Adding…' : 'Add host'}
+          {editing ? (action.pending ? 'Saving…' : 'Save changes') : action.pending ? 'Adding…' : 'Add host'}
         </button>
+        {onCancel ? (
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
       </div>
     </form>
   )

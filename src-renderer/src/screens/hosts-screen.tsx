@@ -7,25 +7,36 @@ import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
 import { ScreenHeading } from '../components/screen-heading'
-import { StatusBadge } from '../components/status-badge'
 import { useApiAction } from '../hooks/use-api-action'
 import { useApiQuery } from '../hooks/use-api-query'
 import type { Host } from '../../../src-main/shared/model'
+import type { HostState } from '../../../src-main/shared/contract'
+import { fail, ok, type Result } from '../../../src-main/shared/result'
 import { AddHostForm } from './add-host-form'
+import { HostCard } from './hosts-host-card'
+import '../styles/hosts.css'
 
-const listHosts = () => api().listHosts()
+interface HostsView {
+  readonly hosts: Host[]
+  readonly states: ReadonlyMap<string, HostState>
+}
 
-export function roleName(role: Host['role']): string {
-  return role === 'nas' ? 'NAS at home' : 'Off-site box'
+const loadHosts = async (): Promise<Result<HostsView>> => {
+  const hosts = await api().listHosts()
+  if (!hosts.ok) return fail(hosts.error)
+  const states = await api().listHostStates()
+  return ok({ hosts: hosts.value, states: new Map(states.ok ? states.value.map((s) => [s.id, s]) : []) })
 }
 
 export function HostsScreen({ focusHeading }: { readonly focusHeading: boolean }) {
-  const hosts = useApiQuery(listHosts)
+  const hosts = useApiQuery(loadHosts)
   const removal = useApiAction()
   const [confirming, setConfirming] = useState<Host | null>(null)
+  const [editing, setEditing] = useState<Host | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
 
-  const list = hosts.state.status === 'ready' ? hosts.state.value : []
+  const list = hosts.state.status === 'ready' ? hosts.state.value.hosts : []
+  const states = hosts.state.status === 'ready' ? hosts.state.value.states : new Map<string, HostState>()
   const suggestedRole = list.some((h) => h.role === 'nas') ? 'offsite' : 'nas'
 
   const remove = async (host: Host) => {
@@ -57,42 +68,47 @@ export function HostsScreen({ focusHeading }: { readonly focusHeading: boolean }
       {list.length > 0 ? (
         <ul className="item-list" aria-label="Hosts">
           {list.map((host) => (
-            <li key={host.id} className="item">
-              <div>
-                <p className="item-title">{host.label}</p>
-                <p className="item-meta">
-                  {roleName(host.role)} · <span className="mono">{`${host.user}@${host.address}:${host.port}`}</span>
-                  {host.reachedThroughNas ? ' · reached through the NAS' : ''}
-                </p>
-                <p className="item-meta">
-                  <StatusBadge tone="neutral">Not connected yet</StatusBadge>{' '}
-                  Connecting to and checking hosts is not available in this version.
-                </p>
-              </div>
-              <button
-                type="button"
-                className="button"
-                aria-label={`Remove ${host.label}`}
-                onClick={() => {
-                  setNotice(null)
-                  removal.clearError()
-                  setConfirming(host)
-                }}
-              >
-                Remove
-              </button>
-            </li>
+            <HostCard
+              key={`${host.id}:${host.address}:${host.port}:${host.auth}`}
+              host={host}
+              initialState={states.get(host.id)?.state ?? 'idle'}
+              initialProbe={states.get(host.id)?.probe ?? null}
+              onChanged={() => hosts.reload()}
+              onEdit={() => {
+                setNotice(null)
+                setEditing(host)
+              }}
+              onRemove={() => {
+                setNotice(null)
+                removal.clearError()
+                setConfirming(host)
+              }}
+            />
           ))}
         </ul>
       ) : null}
-      <AddHostForm
-        key={suggestedRole}
-        suggestedRole={suggestedRole}
-        onAdded={(host) => {
-          setNotice(`Added “${host.label}”.`)
-          hosts.reload()
-        }}
-      />
+      {editing ? (
+        <AddHostForm
+          key={`edit-${editing.id}`}
+          suggestedRole={editing.role}
+          editing={editing}
+          onCancel={() => setEditing(null)}
+          onAdded={(host) => {
+            setEditing(null)
+            setNotice(`Saved “${host.label}”.`)
+            hosts.reload()
+          }}
+        />
+      ) : (
+        <AddHostForm
+          key={suggestedRole}
+          suggestedRole={suggestedRole}
+          onAdded={(host) => {
+            setNotice(`Added “${host.label}”. Connect to it to confirm its identity and see what it holds.`)
+            hosts.reload()
+          }}
+        />
+      )}
       {confirming ? (
         <ConfirmDialog
           title={`Remove “${confirming.label}”?`}
