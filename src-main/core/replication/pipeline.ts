@@ -59,12 +59,17 @@ export function sshArgv(to: ReceiverEndpoint, remote: CommandSpec): string[] {
   ]
 }
 
-/** A bash script for the NAS: send | [rate limit / buffer] | [head] | ssh receiver 'receive'. */
-export function replicationPipeline(send: CommandSpec, receive: CommandSpec, to: ReceiverEndpoint, options: PipelineOptions = {}): string {
+/** The pipeline's stages, each already quoted for the NAS's shell: send, [shaping], [head], ssh. */
+export function pipelineStages(send: CommandSpec, receive: CommandSpec, to: ReceiverEndpoint, options: PipelineOptions = {}): string[] {
   const stages = [shellJoin(send.argv)]
   const shaping = shapingStage(options).argv
   if (shaping) stages.push(shellJoin(shaping))
   if (options.truncateAfterBytes !== undefined) stages.push(shellJoin(['head', '-c', String(options.truncateAfterBytes)]))
   stages.push(shellJoin(sshArgv(to, receive)))
-  return `set -o pipefail; ${stages.join(' | ')}`
+  return stages
+}
+
+/** A bash script for the NAS: send | [rate limit / buffer] | [head] | ssh receiver 'receive'. */
+export function replicationPipeline(send: CommandSpec, receive: CommandSpec, to: ReceiverEndpoint, options: PipelineOptions = {}): string {
+  return `set -o pipefail; ${pipelineStages(send, receive, to, options).join(' | ')}`
 }
