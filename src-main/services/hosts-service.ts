@@ -124,7 +124,8 @@ export function createHostServices(deps: HostServiceDeps): HostServices {
       host: host.address.replace(/^\[(.*)\]$/, '$1'),
       port: host.port,
       username: host.user,
-      auth: auth ?? (await authFor(host)),
+      // Without a pin the handshake ends at the host key, so no credentials are needed (or sent).
+      auth: auth ?? (host.pinnedHostKey ? await authFor(host) : { kind: 'none' }),
       pinnedFingerprint: pinOf(host.id),
       ...(via ? { via } : {}),
     }

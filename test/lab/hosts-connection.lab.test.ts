@@ -118,9 +118,12 @@ describe('ssh transport on the lab VMs', () => {
     })
     await until('the command to start', async () => started && (await ps()).split('\n').length >= 3)
     const before = await ps()
-    // Its processes share one group: the one the abort kills.
-    const groups = new Set(before.split('\n').map((l) => l.trim().split(/\s+/)[1]))
-    expect(groups.size).toBe(1)
+    // The command's processes share one group of their own: the one the abort kills.
+    const rows = before.split('\n').map((l) => l.trim().split(/\s+/))
+    const commandRows = rows.filter((r) => r[2] === 'sleep' || (r[2] === 'sh' && r[4]?.startsWith('sleep')))
+    expect(commandRows.length).toBe(3)
+    expect(new Set(commandRows.map((r) => r[1])).size).toBe(1)
+    expect(commandRows.some((r) => r[0] === r[1])).toBe(true)
     controller.abort()
     expect((await running).kind).toBe('aborted')
     await until('no process left', async () => (await ps()) === '')
@@ -152,25 +155,25 @@ describe('ssh transport on the lab VMs', () => {
       `set -e
        backup=$(mktemp -d)
        cp -p /etc/ssh/ssh_host_* "$backup"/
-       restore() { cp -p "$backup"/ssh_host_* /etc/ssh/; systemctl restart ssh; rm -rf "$backup" ${marker}; }
+       restore() { cp -p "$backup"/ssh_host_* /etc/ssh/; systemctl restart ssh; rm -rf "$backup" ${marker} ${marker}.regenerated; }
        trap restore EXIT
        rm -f /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ed25519_key.pub
        ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
        systemctl restart ssh
-       echo regenerated
+       touch ${marker}.regenerated
        for i in $(seq 1 900); do [ -e ${marker} ] && exit 0; sleep 0.1; done
        exit 0`,
       { timeoutMs: 180_000 },
     )
     try {
-      const probe = connect(lab.offsite)
-      // Wait until the new key is what the VM presents.
-      let err: AppFailure | null = null
+      // Wait (over the connection made before the swap) until the new key is served.
       await until('the regenerated key to be served', async () => {
-        err = await failure(probe.connect())
-        return err.appError.code === 'SSH_HOST_KEY_CHANGED'
+        const r = await keeper.exec(['test', '-e', `${marker}.regenerated`])
+        return r.kind === 'exited' && r.code === 0
       })
-      const changed = err as unknown as AppFailure
+      const probe = connect(lab.offsite)
+      const changed = await failure(probe.connect())
+      expect(changed.appError.code).toBe('SSH_HOST_KEY_CHANGED')
       expect(changed.appError.cause).toContain(lab.offsite.hostKeyFingerprint)
       expect(changed.appError.details).toMatch(new RegExp(`^pinned: ${escape(lab.offsite.hostKeyFingerprint)}\\nseen: SHA256:`))
       expect(probe.seenFingerprint).not.toBe(lab.offsite.hostKeyFingerprint)

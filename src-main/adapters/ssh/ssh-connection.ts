@@ -19,6 +19,8 @@ export type SshAuth =
   | { readonly kind: 'agent'; readonly socket: string }
   /** Only for installing the app's key; used for that one connection and never kept. */
   | { readonly kind: 'password'; readonly password: string }
+  /** First contact with an unpinned host: the handshake stops at the host key, before any login. */
+  | { readonly kind: 'none' }
 
 export interface SshTarget {
   /** How the host is named in messages ("Home NAS"). */
@@ -477,5 +479,7 @@ function authMethod(target: SshTarget): unknown {
       return { type: 'agent', username, agent: auth.socket }
     case 'password':
       return { type: 'password', username, password: auth.password }
+    case 'none':
+      return { type: 'none', username }
   }
 }
