@@ -90,6 +90,8 @@ export class SshConnection {
   #state: ConnectionState = 'idle'
   #connecting: Promise<void> | null = null
   #closedByUs = false
+  /** Only a connection that worked before is retried: a first attempt answers at once. */
+  #wasReady = false
   #seenFingerprint: string | undefined
   readonly #listeners = new Set<(state: ConnectionState) => void>()
 
@@ -137,7 +139,8 @@ export class SshConnection {
 
   /**
    * Ready to run commands: connects, or reconnects after a dropped connection with
-   * backoff until the deadline. Host key and login failures stop at once.
+   * backoff until the deadline. Host key and login failures stop at once, and so does
+   * a first connection that fails (the person is waiting for an answer).
    */
   async ensure(): Promise<void> {
     if (this.#state === 'ready') return
@@ -150,7 +153,7 @@ export class SshConnection {
       } catch (err) {
         const code = err instanceof AppFailure ? err.appError.code : 'INTERNAL'
         const delay = this.timings.backoffMs[Math.min(attempt, this.timings.backoffMs.length - 1)] ?? 1_000
-        if (!RETRYABLE.has(code) || Date.now() + delay > deadline || this.#closedByUs) throw err
+        if (!this.#wasReady || !RETRYABLE.has(code) || Date.now() + delay > deadline || this.#closedByUs) throw err
         this.#setState('reconnecting')
         await new Promise((resolve) => setTimeout(resolve, delay))
       }
@@ -241,6 +244,7 @@ export class SshConnection {
       if (this.#client === client) this.#client = null
       this.#setState(this.#closedByUs ? 'closed' : 'idle')
     })
+    this.#wasReady = true
     this.#setState('ready')
   }
 

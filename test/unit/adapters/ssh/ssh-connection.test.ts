@@ -176,6 +176,16 @@ describe('ssh connection', () => {
     expect(err.appError.code).toBe('SSH_CONNECTION_REFUSED')
   })
 
+  it('a first connection that is refused answers at once instead of retrying', async () => {
+    const { freePort } = await import('./local-sshd')
+    const c = connection({ port: await freePort() })
+    const states: string[] = []
+    c.onStateChange((s) => states.push(s))
+    const err = await failure(c.exec(['true']))
+    expect(err.appError.code).toBe('SSH_CONNECTION_REFUSED')
+    expect(states).not.toContain('reconnecting')
+  })
+
   it('reconnects with backoff after the server went away and came back', async () => {
     const c = connection()
     const first = await c.exec(['sh', '-c', 'ps -o ppid= -p $PPID'])
