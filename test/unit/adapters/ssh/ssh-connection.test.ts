@@ -204,6 +204,32 @@ describe('ssh connection', () => {
     expect(c.state).toBe('ready')
   })
 
+  it('keepalive notices a host that stopped answering and drops the connection', async () => {
+    const c = new SshConnection(
+      { label: 'test host', host: '127.0.0.1', port: sshd.port, username: sshd.user, auth: { kind: 'private-key', privateKey: sshd.clientKey }, pinnedFingerprint: () => pin },
+      { ...fast, keepaliveIntervalMs: 200, keepaliveCountMax: 2 },
+    )
+    open.push(c)
+    const first = await c.exec(['sh', '-c', 'ps -o ppid= -p $PPID'])
+    const sessionPid = Number(first.stdout.trim())
+    const dropped = new Promise<void>((resolve) => c.onStateChange((s) => s === 'idle' && resolve()))
+    // Frozen, the session neither answers nor closes the socket: only keepalive can tell.
+    process.kill(sessionPid, 'SIGSTOP')
+    try {
+      await dropped
+      expect(c.state).toBe('idle')
+    } finally {
+      // Thawed, the session may already be ending on its own (the client hung up).
+      for (const signal of ['SIGCONT', 'SIGTERM'] as const) {
+        try {
+          process.kill(sessionPid, signal)
+        } catch {
+          // gone already
+        }
+      }
+    }
+  })
+
   it('after the host key was regenerated, the old pin refuses the host', async () => {
     await sshd.stop()
     sshd.regenerateHostKey()
