@@ -8,7 +8,7 @@
 // Boots the lab with the wanted version unless it is already up with it; stops only
 // what it booted itself.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -48,13 +48,22 @@ interface Capture {
 const surprises: string[] = [];
 
 class Recorder {
+  /** Captures go to `<dir>.new` and replace `dir` only when the whole set is done. */
+  readonly dir: string;
+
   constructor(
-    readonly dir: string,
+    readonly finalDir: string,
     readonly zfsVersion: string,
     readonly toolVersion: string,
   ) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+    this.dir = `${finalDir}.new`;
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  finish(): void {
+    rmSync(this.finalDir, { recursive: true, force: true });
+    renameSync(this.dir, this.finalDir);
   }
 
   write(name: string, description: string, host: string, command: string, r: RunResult, expected: Expect, stdin?: string): RunResult {
@@ -82,7 +91,7 @@ class Recorder {
     writeFileSync(path.join(this.dir, `${name}.stderr`), r.stderr);
     writeFileSync(path.join(this.dir, `${name}.json`), `${JSON.stringify(meta, null, 2)}\n`);
     const ok = expected === 'any' || (expected === 'success') === (r.code === 0);
-    if (!ok) surprises.push(`${path.basename(this.dir)}/${name}: expected ${expected}, exit ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
+    if (!ok) surprises.push(`${path.basename(this.finalDir)}/${name}: expected ${expected}, exit ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
     return r;
   }
 
@@ -107,7 +116,7 @@ async function captureZfs(series: string): Promise<void> {
   const zfsVersion = (await sh(nas, 'zfs version')).trim();
   const rec = new Recorder(path.join(fixturesDir, `zfs-${series}`), zfsVersion, (await sh(nas, 'uname -r')).trim());
   const cap = rec.cap.bind(rec);
-  console.error(`capture: OpenZFS ${zfsVersion.split('\n')[0]} -> ${rec.dir}`);
+  console.error(`capture: OpenZFS ${zfsVersion.split('\n')[0]} -> ${rec.finalDir}`);
 
   // ------------------------------------------------------------ a tree to look at
   await sh(
@@ -273,6 +282,7 @@ async function captureZfs(series: string): Promise<void> {
   await sh(offsite, 'for u in nocreate receiver nobody2; do userdel -r $u 2>/dev/null || true; done');
 
   await cap(nas, 'syncoid-version', 'syncoid as shipped by Debian', 'syncoid --version', 'any');
+  rec.finish();
 }
 
 async function captureWgAndSsh(): Promise<void> {
@@ -324,6 +334,8 @@ async function captureWgAndSsh(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+  wg.finish();
+  ssh.finish();
   await resetToBare();
 }
 
@@ -341,7 +353,8 @@ function labUp(series: string): boolean {
     env: { ...process.env, LAB_ZFS: series, LAB_STARTED_BY: `capture:${process.pid}` },
   });
   if (r.status !== 0) throw new Error(`lab up (OpenZFS ${series}) failed`);
-  return true;
+  // Someone else may have booted it meanwhile; stop only what this process started.
+  return readLabJson()?.startedBy === `capture:${process.pid}`;
 }
 
 async function main(): Promise<void> {

@@ -60,10 +60,13 @@ export default function setup(): () => void {
     }
     console.error(`lab: reusing the running lab (OpenZFS ${state.zfsSeries}, started by ${state.startedBy})`);
   } else {
-    ours = true;
-    if (lab('up', { LAB_STARTED_BY: `vitest:${process.pid}` }) !== 0) {
+    const marker = `vitest:${process.pid}`;
+    if (lab('up', { LAB_STARTED_BY: marker }) !== 0) {
       throw new Error('lab: could not boot the lab (see the lines above)');
     }
+    // Another run may have been booting the lab at the same moment; then `up` found it
+    // already up and it is that run's to stop, not ours.
+    ours = readLabJson()?.startedBy === marker;
   }
 
   let stopped = false;
