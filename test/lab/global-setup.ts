@@ -3,6 +3,7 @@
 // `npm run lab:up` started, and leaves that one running), and stops what it booted at
 // teardown and on SIGINT/SIGTERM.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { labScript, readLabJson } from './hosts';
 
@@ -38,6 +39,22 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Two runs on one lab would destroy each other's pools (freshPools): refuse the second. */
+function refuseIfInUse(startedBy: string): void {
+  const by = /^(vitest|capture):(\d+)$/.exec(startedBy);
+  if (!by || !pidAlive(Number(by[2]))) return;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${by[2]}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!/node|tsx|vitest/.test(cmdline)) return; // a recycled pid, not a run
+  throw new Error(
+    `lab: in use by another ${by[1]} run (pid ${by[2]}); wait for it, or give this run its own lab with LAB_RUNTIME_DIR=/var/tmp/zfs-offsite-lab-2`,
+  );
+}
+
 export default function setup(): () => void {
   const missing = missingPrerequisites();
   if (missing) {
@@ -52,8 +69,8 @@ export default function setup(): () => void {
   let ours: boolean;
   const state = readLabJson();
   if (lab('status') === 0 && state) {
-    const by = /^vitest:(\d+)$/.exec(state.startedBy);
-    ours = by !== null && !pidAlive(Number(by[1]));
+    refuseIfInUse(state.startedBy);
+    ours = /^(vitest|capture):/.test(state.startedBy);
     const wanted = process.env.LAB_ZFS;
     if (wanted && wanted !== state.zfsSeries) {
       throw new Error(`lab: up with OpenZFS ${state.zfsSeries} but LAB_ZFS=${wanted}; run npm run lab:down first`);
@@ -66,7 +83,9 @@ export default function setup(): () => void {
     }
     // Another run may have been booting the lab at the same moment; then `up` found it
     // already up and it is that run's to stop, not ours.
-    ours = readLabJson()?.startedBy === marker;
+    const startedBy = readLabJson()?.startedBy ?? '';
+    ours = startedBy === marker;
+    if (!ours) refuseIfInUse(startedBy);
   }
 
   let stopped = false;
