@@ -73,7 +73,7 @@ afterAll(async () => {
   ctx?.dispose()
   await lab?.nas.run('zfs destroy -r tank/hosts-svc', { allowFail: true })
   await lab?.nas.run(
-    `if [ -f /etc/ssh/sshd_config.hosts-test-backup ]; then mv /etc/ssh/sshd_config.hosts-test-backup /etc/ssh/sshd_config; systemctl reload ssh; fi
+    `if [ -f /etc/ssh/sshd_config.hosts-test-backup ]; then mv /etc/ssh/sshd_config.hosts-test-backup /etc/ssh/sshd_config; systemctl restart ssh; fi
      pkill -KILL -u ${PASSWORD_USER} 2>/dev/null || true
      if id ${PASSWORD_USER} >/dev/null 2>&1; then userdel -r ${PASSWORD_USER} 2>/dev/null || userdel ${PASSWORD_USER}; fi`,
     { allowFail: true },
@@ -192,7 +192,7 @@ describe('hosts through the API on the lab VMs', () => {
        cp -p /etc/ssh/sshd_config /etc/ssh/sshd_config.hosts-test-backup
        printf '\\nMatch User ${PASSWORD_USER}\\n    PasswordAuthentication yes\\n' >> /etc/ssh/sshd_config
        sshd -t
-       systemctl reload ssh`,
+       systemctl restart ssh`,
       { stdin: `${PASSWORD_USER}:${PASSWORD}\n` },
     )
     const host = await addAndTrustForAppKey()
@@ -211,7 +211,7 @@ describe('hosts through the API on the lab VMs', () => {
     expect(authorized.trim().split('\n')).toEqual([publicKey])
 
     // Password logins off again: the key alone must do.
-    await lab.nas.run('cp -p /etc/ssh/sshd_config.hosts-test-backup /etc/ssh/sshd_config && systemctl reload ssh')
+    await lab.nas.run('cp -p /etc/ssh/sshd_config.hosts-test-backup /etc/ssh/sshd_config && systemctl restart ssh')
     await call('disconnectHost', { id: host.id })
     expect(await call('connectHost', { id: host.id })).toMatchObject({ state: 'connected' })
     const probe = await call<HostProbe>('probeHost', { id: host.id })

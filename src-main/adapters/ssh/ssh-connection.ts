@@ -153,7 +153,10 @@ export class SshConnection {
       } catch (err) {
         const code = err instanceof AppFailure ? err.appError.code : 'INTERNAL'
         const delay = this.timings.backoffMs[Math.min(attempt, this.timings.backoffMs.length - 1)] ?? 1_000
-        if (!this.#wasReady || !RETRYABLE.has(code) || Date.now() + delay > deadline || this.#closedByUs) throw err
+        // A first connection is retried only when the handshake was cut (sshd's MaxStartups
+        // throttling or a reload drop it); refused and silent hosts answer at once.
+        const retry = this.#wasReady ? RETRYABLE.has(code) : code === 'SSH_CONNECTION_LOST' && attempt < 2
+        if (!retry || Date.now() + delay > deadline || this.#closedByUs) throw err
         this.#setState('reconnecting')
         await new Promise((resolve) => setTimeout(resolve, delay))
       }
