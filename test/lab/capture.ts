@@ -193,7 +193,7 @@ async function captureZfs(series: string): Promise<void> {
   await cap(nas, 'hold', 'place a hold', 'zfs hold zfs-offsite tank/plain@a');
   await cap(nas, 'hold-again', 'the same tag twice', 'zfs hold zfs-offsite tank/plain@a', 'failure');
   await cap(nas, 'holds', 'list holds', 'zfs holds -H tank/plain@a tank/plain@b');
-  await cap(nas, 'holds-recursive-parsable', 'list holds recursively, parsable', 'zfs holds -Hp -r tank/plain@a');
+  await cap(nas, 'holds-recursive-parsable', 'list holds recursively, parsable (OpenZFS 2.1 has no -p here)', 'zfs holds -Hp -r tank/plain@a', 'any');
   await cap(nas, 'destroy-held-snapshot', 'destroying a held snapshot', 'zfs destroy tank/plain@a', 'failure');
   await cap(nas, 'destroy-held-snapshot-dry-run', 'destroy dry run of a held snapshot', 'zfs destroy -nvp tank/plain@a', 'any');
   await cap(nas, 'release-unknown-tag', 'release a tag that is not there', 'zfs release nosuchtag tank/plain@a', 'failure');
@@ -302,7 +302,7 @@ async function captureWgAndSsh(): Promise<void> {
   await wg.cap(offsite, 'wg-show-dump-offsite', 'wg show dump on the other side', 'wg show wg-backup dump');
   await wg.cap(nas, 'wg-show-missing', 'wg show of an interface that does not exist', 'wg show wg-nope dump', 'failure');
   await wg.cap(nas, 'ssh-over-tunnel', 'nas to offsite as the receive user over the tunnel', `ssh -o BatchMode=yes zfsreceive@${offsite.tunnelIp} 'id -un; /usr/sbin/zfs allow backup'`);
-  await wg.cap(nas, 'ssh-receive-user-path', 'PATH of a non-root user over ssh: /usr/sbin (zfs) is not on it', `ssh -o BatchMode=yes zfsreceive@${offsite.tunnelIp} 'echo $PATH; zfs version'`, 'failure');
+  await wg.cap(nas, 'ssh-receive-user-path', 'PATH of a non-root user over ssh, and whether zfs resolves on it', `ssh -o BatchMode=yes zfsreceive@${offsite.tunnelIp} 'echo $PATH; zfs version'`, 'any');
   await wg.cap(nas, 'ssh-over-tunnel-unknown-host-key', 'nas to offsite over the tunnel with no known host key', `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null zfsreceive@${offsite.tunnelIp} true`, 'failure');
   await sh(offsite, 'systemctl stop wg-quick@wg-backup');
   await wg.cap(nas, 'wg-show-dump-peer-down', 'wg show dump while the peer is down', 'wg show wg-backup dump');
