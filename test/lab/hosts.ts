@@ -226,8 +226,8 @@ const WG_PORT = 51820;
  * nas root's key authorized for it and offsite's host key in nas root's known_hosts
  * (for both the tunnel and the link address). Idempotent.
  *
- * Note: zfs lives in /usr/sbin, which is not on a non-root user's PATH over SSH on Debian;
- * call it as /usr/sbin/zfs when acting as zfsreceive.
+ * As zfsreceive, call /usr/sbin/zfs: Debian also links /bin/zfs, other systems may not, and
+ * /usr/sbin is not on a non-root user's PATH over SSH.
  */
 export async function prepareTunnelAndReceiveUser(): Promise<void> {
   const { nas, offsite } = await labHosts();

@@ -289,7 +289,9 @@ print_info() {
       "192.168.99.$([ "$h" = nas ] && echo 1 || echo 2)" "10.99.0.$([ "$h" = nas ] && echo 1 || echo 2)" \
       "$([ "$h" = nas ] && echo tank || echo backup)" >&2
   done
-  say "or: bash test/lab/lab.sh ssh nas   details: $runtime/lab.json   stop: npm run lab:down"
+  local env_prefix=
+  [ "$runtime" = /var/tmp/zfs-offsite-lab ] || env_prefix="LAB_RUNTIME_DIR=$runtime "
+  say "or: ${env_prefix}bash test/lab/lab.sh ssh nas   details: $runtime/lab.json   stop: ${env_prefix}npm run lab:down"
 }
 
 cmd_up() {
