@@ -154,6 +154,13 @@ export const ERROR_RULES: readonly ErrorRule[] = [
     fix: () => 'Leave it: the app holds the base of the next backup and releases it once a newer common snapshot exists.',
   },
   {
+    // OpenZFS 2.1 says only "busy" when a held snapshot is destroyed.
+    code: 'ZFS_SNAPSHOT_HELD',
+    pattern: /cannot destroy snapshot (.+?): dataset is busy/,
+    cause: (m) => `${q(m[1])} is protected by a hold, or in use.`,
+    fix: () => 'Leave it: the app holds the base of the next backup and releases it once a newer common snapshot exists.',
+  },
+  {
     code: 'ZFS_HOLD_EXISTS',
     pattern: /tag already exists on this dataset/,
     cause: () => 'That hold is already on the snapshot.',

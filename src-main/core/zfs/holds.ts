@@ -8,13 +8,19 @@ export const APP_HOLD_TAG = 'zfs-offsite'
 export interface Hold {
   readonly snapshot: SnapshotName
   readonly tag: string
-  /** Seconds since the epoch. */
-  readonly created: number
+  /** Seconds since the epoch; null where zfs only prints a local date (OpenZFS before 2.2). */
+  readonly created: number | null
 }
 
-export function listHoldsCommand(snapshots: readonly SnapshotName[], recursive = false): CommandSpec {
+export interface ListHoldsOptions {
+  readonly recursive?: boolean
+  /** `zfs holds -p` (exact times) exists from OpenZFS 2.2; 2.1 refuses it with a usage error. */
+  readonly parsable: boolean
+}
+
+export function listHoldsCommand(snapshots: readonly SnapshotName[], options: ListHoldsOptions): CommandSpec {
   if (snapshots.length === 0) throw new Error('list holds of at least one snapshot')
-  return { argv: ['zfs', 'holds', '-Hp', ...(recursive ? ['-r'] : []), ...snapshots], successCodes: [0] }
+  return { argv: ['zfs', 'holds', options.parsable ? '-Hp' : '-H', ...(options.recursive ? ['-r'] : []), ...snapshots], successCodes: [0] }
 }
 
 export function parseHolds(stdout: string): Hold[] {
@@ -22,8 +28,8 @@ export function parseHolds(stdout: string): Hold[] {
   for (const line of stdout.split('\n')) {
     if (line === '') continue
     const f = line.split('\t')
-    if (f.length !== 3 || !/^\d+$/.test(f[2]!)) throw new Error(`zfs holds: unexpected line ${JSON.stringify(line)} (run with -Hp)`)
-    holds.push({ snapshot: f[0] as SnapshotName, tag: f[1]!, created: Number(f[2]) })
+    if (f.length !== 3 || f[0] === '' || f[1] === '') throw new Error(`zfs holds: unexpected line ${JSON.stringify(line)}`)
+    holds.push({ snapshot: f[0] as SnapshotName, tag: f[1]!, created: /^\d+$/.test(f[2]!) ? Number(f[2]) : null })
   }
   return holds
 }

@@ -13,7 +13,7 @@ import { quoteArg, shellJoin } from '../../../../src-main/core/shell/quote'
 import { FIXTURES } from '../../../support/fixtures'
 import { waitForFile } from '../../../support/wait-for-file'
 
-const progress = join(FIXTURES, 'zfs-2.3', 'send-progress-vP-incremental-I.stderr')
+const progress = join(FIXTURES, 'zfs-2.3', 'send-progress-vP.stderr')
 let dir: string
 
 beforeEach(() => {
