@@ -90,8 +90,10 @@ describe('a detached run on the NAS', () => {
     await lab.nas.run(cancelRunCommand({ runId: 'run-a', systemd: true }))
     const cancelled = await follow('run-a', 'end')
     expect(cancelled.outcome).toBe('cancelled')
-    // The unit is gone and no pipeline process is left on the NAS.
-    expect((await lab.nas.run(`pgrep -f 'zfs send' || true`)).stdout.trim()).toBe('')
+    // No pipeline process is left on the NAS ('^' keeps pgrep from matching the shell
+    // that runs it, whose own command line contains the pattern).
+    expect((await lab.nas.run(`pgrep -f '^zfs send' || true`)).stdout.trim()).toBe('')
+    expect((await lab.nas.run(`systemctl is-active zfs-offsite-run-run-a.service || true`)).stdout.trim()).not.toBe('active')
 
     const pending = await currentPlan()
     const action = pending.datasets[0]!.action
