@@ -9,7 +9,10 @@ import {
   HostInputSchema,
   HostProbeSchema,
   HostSchema,
+  JobInputSchema,
   JobSchema,
+  ReceiverSchema,
+  RunTransferSchema,
   LogEntrySchema,
   PassphraseRefSchema,
   PreferencesSchema,
@@ -50,6 +53,60 @@ export const AppInfoSchema = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfoSchema>
 
+/** One dataset's line of a plan, in plain words, with the ZFS facts behind it. */
+export const DatasetPlanViewSchema = z.object({
+  source: z.string(),
+  target: z.string(),
+  /** The planner's decision: full, incremental, resume, up-to-date, diverged… */
+  action: z.string(),
+  summary: z.string(),
+  /** True when a person must decide before this dataset can be copied. */
+  blocking: z.boolean(),
+  snapshotsToSend: z.number().int().nonnegative(),
+  /** From `zfs send -nvP`; null when nothing is sent or ZFS could not estimate. */
+  estimatedBytes: z.number().nonnegative().nullable(),
+  /** Diverged: the off-site snapshots a rollback would destroy (the app never does it unasked). */
+  rollbackWouldDestroy: z.array(z.string()).default([]),
+})
+export type DatasetPlanView = z.infer<typeof DatasetPlanViewSchema>
+
+export const PlanViewSchema = z.object({
+  jobId: z.string(),
+  plannedAt: z.string(),
+  datasets: z.array(DatasetPlanViewSchema),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  runnable: z.boolean(),
+  /** Nothing to send: every dataset is up to date. */
+  upToDate: z.boolean(),
+  estimatedBytes: z.number().nonnegative().nullable(),
+  /** At the job's rate limit, when it has one. */
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** Shaping the NAS cannot do (no pv or mbuffer there). */
+  unmet: z.array(z.string()),
+})
+export type PlanView = z.infer<typeof PlanViewSchema>
+
+export const TransferPhaseSchema = z.enum(['planning', 'estimating', 'sending', 'verifying', 'done'])
+
+/** A run as it is now: what the Transfers screen shows, live or reattached. */
+export const RunProgressSchema = z.object({
+  jobId: z.string(),
+  runId: z.string(),
+  phase: TransferPhaseSchema,
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative().optional(),
+  rateBytesPerSecond: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().optional(),
+  /** No byte has moved for the job's stall time. */
+  stalled: z.boolean().default(false),
+  secondsSinceLastByte: z.number().nonnegative().default(0),
+  datasets: z.array(RunTransferSchema.extend({ index: z.number().int().nonnegative() })).default([]),
+  at: z.string().optional(),
+})
+export type RunProgress = z.infer<typeof RunProgressSchema>
+
+const JobId = z.object({ id: z.string() }).strict()
+
 export const contract = {
   getAppInfo: { input: NoInput, output: AppInfoSchema },
   getSettings: { input: NoInput, output: PreferencesSchema },
@@ -86,6 +143,27 @@ export const contract = {
   listHostStates: { input: NoInput, output: z.array(HostStateSchema) },
   getAppPublicKey: { input: NoInput, output: z.object({ publicKey: z.string() }) },
   listJobs: { input: NoInput, output: z.array(JobSchema) },
+  addJob: { input: JobInputSchema.strict(), output: JobSchema },
+  updateJob: {
+    // The send flags are not here on purpose: they stay as the job was made.
+    input: z
+      .object({
+        id: z.string(),
+        name: JobInputSchema.shape.name.optional(),
+        exclusions: JobInputSchema.shape.exclusions.unwrap().optional(),
+        rateLimitBytesPerSecond: JobInputSchema.shape.rateLimitBytesPerSecond.unwrap().nullable().optional(),
+        bufferBytes: JobInputSchema.shape.bufferBytes.unwrap().nullable().optional(),
+        receiver: ReceiverSchema.optional(),
+        stallSeconds: JobInputSchema.shape.stallSeconds.unwrap().optional(),
+      })
+      .strict(),
+    output: JobSchema,
+  },
+  removeJob: { input: JobId, output: z.object({ removed: z.string() }) },
+  planJob: { input: JobId, output: PlanViewSchema },
+  startRun: { input: z.object({ jobId: z.string() }).strict(), output: RunRecordSchema },
+  cancelRun: { input: z.object({ runId: z.string() }).strict(), output: RunRecordSchema },
+  listActiveRuns: { input: NoInput, output: z.array(RunProgressSchema) },
   listRuns: {
     input: z.object({ jobId: z.string().optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
     output: z.array(RunRecordSchema),
@@ -110,21 +188,13 @@ export const methodNames = Object.keys(contract).sort() as MethodName[]
 export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>
 export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>
 
-export const TransferPhaseSchema = z.enum(['planning', 'estimating', 'sending', 'verifying', 'done'])
-export const JobStateSchema = z.enum(['idle', 'queued', 'running', 'succeeded', 'failed', 'cancelled'])
+export const JobStateSchema = z.enum(['idle', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'busy'])
 
 export const events = {
   log: LogEntrySchema,
-  progress: z.object({
-    jobId: z.string(),
-    runId: z.string(),
-    phase: TransferPhaseSchema,
-    bytesDone: z.number().nonnegative(),
-    bytesTotal: z.number().nonnegative().optional(),
-    rateBytesPerSecond: z.number().nonnegative(),
-    etaSeconds: z.number().nonnegative().optional(),
-  }),
-  jobState: z.object({ jobId: z.string(), runId: z.string().optional(), state: JobStateSchema }),
+  progress: RunProgressSchema,
+  /** message: what the state means for the person ("paused — will resume"). */
+  jobState: z.object({ jobId: z.string(), runId: z.string().optional(), state: JobStateSchema, message: z.string().optional() }),
 } as const
 
 export type Events = typeof events

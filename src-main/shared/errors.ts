@@ -57,6 +57,12 @@ export const errorCodes = [
   'WG_INTERFACE_EXISTS',
   'COMMAND_NOT_FOUND',
   'COMMAND_FAILED',
+  // Replication runs (src-main/services/runs-service.ts).
+  'JOB_NOT_READY',
+  'JOB_BUSY',
+  'PLAN_BLOCKED',
+  'RUN_FAILED',
+  'VERIFY_MISMATCH',
 ] as const
 
 export const ErrorCodeSchema = z.enum(errorCodes)

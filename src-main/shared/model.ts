@@ -44,28 +44,120 @@ export const HostSchema = HostInputSchema.extend({
 })
 export type Host = z.infer<typeof HostSchema>
 
-export const JobSchema = z.object({
-  id,
-  name: z.string().min(1).max(64),
+/** A dataset name as typed: the full checks (OpenZFS's rules) run in core before any command. */
+export const DatasetFieldSchema = z
+  .string()
+  .trim()
+  .min(1, 'Name the dataset, for example tank/photos.')
+  .max(255, 'A dataset name is at most 255 characters.')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'A dataset name holds letters, digits and _ . : - / only, for example tank/photos.')
+
+/** A path on the NAS (a key or known_hosts file): absolute, no spaces or shell syntax. */
+const RemotePathSchema = z
+  .string()
+  .regex(/^\/[A-Za-z0-9_./@+-]*$/, 'A path on the host starts with / and holds letters, digits and _ . / @ + - only.')
+
+/** How the NAS itself reaches the off-site box's receive user (over the tunnel). */
+export const ReceiverSchema = z.object({
+  user: UnixUserSchema,
+  /** The off-site box's address as the NAS sees it, usually its tunnel address. */
+  address: HostAddressSchema,
+  port: z.number().int().min(1).max(65535).default(22),
+  /** The NAS's private key for this job; the NAS's default key when absent. */
+  identityFile: RemotePathSchema.optional(),
+  /** Where the off-site box's host key is pinned on the NAS; the NAS's default when absent. */
+  knownHostsFile: RemotePathSchema.optional(),
+})
+export type Receiver = z.infer<typeof ReceiverSchema>
+
+export const JobSourceSchema = z.object({
+  dataset: DatasetFieldSchema,
+  /** With every child dataset (new children are picked up on the next run). */
+  recursive: z.boolean().default(true),
+})
+
+/**
+ * The send flags a job uses, fixed when the job is made: a stream's flags must not
+ * change between runs of one job (raw and non-raw never mix in one target).
+ */
+export const SendSettingsSchema = z.object({
+  /** -w: encrypted data stays encrypted and keyless off-site. */
+  raw: z.boolean(),
+  /** -I: every snapshot in between, rather than only the newest (-i). */
+  intermediates: z.boolean(),
+  /** -L -e -c for non-raw streams (raw streams carry blocks as stored anyway). */
+  largeBlocks: z.boolean(),
+  embedded: z.boolean(),
+  compressed: z.boolean(),
+})
+export type SendSettings = z.infer<typeof SendSettingsSchema>
+
+export const JobInputSchema = z.object({
+  name: z.string().trim().min(1, 'Give the job a name you will recognise.').max(64, 'A job name is at most 64 characters.'),
   sourceHostId: id,
   targetHostId: id,
-  sourceDataset: z.string().min(1),
-  targetParent: z.string().min(1),
-  recursive: z.boolean(),
-  raw: z.boolean(),
+  sources: z.array(JobSourceSchema).min(1, 'Choose at least one dataset to copy.').max(64),
+  /** Datasets (with their children) left out of a recursive source. */
+  exclusions: z.array(DatasetFieldSchema).max(256).default([]),
+  /** Each source lands under this dataset on the off-site box, by its last name part. */
+  targetParent: DatasetFieldSchema,
+  /** Raw sends; when not given, raw exactly when a source is encrypted. */
+  raw: z.boolean().optional(),
+  intermediates: z.boolean().default(true),
+  rateLimitBytesPerSecond: z.number().int().min(1024, 'A rate limit below 1 KiB/s would never finish.').optional(),
+  bufferBytes: z.number().int().min(1024 * 1024).max(4 * 1024 * 1024 * 1024).optional(),
+  receiver: ReceiverSchema.optional(),
+  /** Seconds without a byte before a run is reported as stalled. */
+  stallSeconds: z.number().int().min(10).max(86_400).default(120),
+})
+export type JobInput = z.input<typeof JobInputSchema>
+
+export const JobSchema = JobInputSchema.omit({ raw: true }).extend({
+  id,
+  send: SendSettingsSchema,
   createdAt: z.string(),
 })
 export type Job = z.infer<typeof JobSchema>
 
-export const RunOutcomeSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled'])
+export const RunOutcomeSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'busy'])
+export type RunOutcomeName = z.infer<typeof RunOutcomeSchema>
+
+export const RunErrorSchema = z.object({
+  code: z.string(),
+  cause: z.string(),
+  fix: z.string(),
+  details: z.string().optional(),
+})
+
+export const RunTransferSchema = z.object({
+  source: z.string(),
+  target: z.string(),
+  label: z.string(),
+  status: z.enum(['waiting', 'running', 'succeeded', 'failed']),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative().nullable(),
+})
+export type RunTransferRecord = z.infer<typeof RunTransferSchema>
+
 export const RunRecordSchema = z.object({
   id,
   jobId: id,
   startedAt: z.string(),
   endedAt: z.string().optional(),
   outcome: RunOutcomeSchema,
-  bytes: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  /** Datasets the run carried (or meant to carry) data for. */
+  datasets: z.number().int().nonnegative().default(0),
   errorCode: z.string().optional(),
+  error: RunErrorSchema.optional(),
+  /** What the run decided on its own and the person should know: a discarded stale transfer, a re-plan. */
+  notes: z.array(z.string()).default([]),
+  transfers: z.array(RunTransferSchema).default([]),
+  /** Where the run lives on the NAS, to reattach after a restart and to cancel it. */
+  nasHostId: id.optional(),
+  stateDir: z.string().optional(),
+  systemd: z.boolean().optional(),
+  pgid: z.number().int().optional(),
 })
 export type RunRecord = z.infer<typeof RunRecordSchema>
 
@@ -76,7 +168,7 @@ export const PreferencesSchema = z.object({
 })
 export type Preferences = z.infer<typeof PreferencesSchema>
 
-export const CONFIG_SCHEMA_VERSION = 1
+export const CONFIG_SCHEMA_VERSION = 2
 
 export const ConfigSchema = z.object({
   schemaVersion: z.literal(CONFIG_SCHEMA_VERSION),

@@ -19,6 +19,26 @@ export const migrations: readonly Migration[] = [
     ...doc,
     schemaVersion: 1,
   }),
+  // 1 → 2: a job names several sources and keeps the send flags it was made with. A
+  // version-1 job had one source and only the raw flag; it kept -I (the only mode then).
+  (doc) => ({
+    ...doc,
+    jobs: (Array.isArray(doc['jobs']) ? doc['jobs'] : []).map((j: unknown) => {
+      if (j === null || typeof j !== 'object') return j
+      const { sourceDataset, recursive, raw, ...rest } = j as Record<string, unknown>
+      if (sourceDataset === undefined) return j
+      const isRaw = raw === true
+      return {
+        ...rest,
+        sources: [{ dataset: sourceDataset, recursive: recursive !== false }],
+        exclusions: [],
+        intermediates: true,
+        stallSeconds: 120,
+        send: { raw: isRaw, intermediates: true, largeBlocks: !isRaw, embedded: !isRaw, compressed: !isRaw },
+      }
+    }),
+    schemaVersion: 2,
+  }),
 ]
 
 export function versionOf(doc: Record<string, unknown>): number {

@@ -16,6 +16,10 @@ export interface ReplicationJobSpec {
   readonly raw: boolean
   /** Send every snapshot in between (-I) rather than only the newest (-i). */
   readonly intermediates: boolean
+  /** Non-raw streams: keep large blocks (-L), embedded data (-e) and compression (-c). */
+  readonly largeBlocks?: boolean
+  readonly embedded?: boolean
+  readonly compressed?: boolean
 }
 
 /** What `zfs send -nvP -t <token>` says a resume token holds. */
@@ -52,6 +56,8 @@ export type DatasetAction =
       /** The newest snapshot (or source bookmark) whose GUID is on both sides. */
       readonly base: SnapshotPoint
       readonly to: SnapshotPoint
+      /** The first source snapshot after the base (a bookmark base is sent -i to it, then -I on). */
+      readonly next: SnapshotPoint
       readonly snapshotsToSend: number
     }
   | { readonly kind: 'resume'; readonly token: string; readonly toname: string; readonly toguid: Guid }
@@ -195,8 +201,10 @@ function planDataset(job: ReplicationJobSpec, src: DatasetInfo, dst: DatasetInfo
   }
   if (base.guid === newest.guid) return { kind: 'up-to-date', newest: point(newest) }
   let toSend = 0
-  for (let i = src.snapshots.length - 1; i >= 0 && src.snapshots.createtxgAt(i) > base.createtxg; i--) toSend++
-  return { kind: 'incremental', base: point(base), to: point(newest), snapshotsToSend: job.intermediates ? toSend : 1 }
+  let i = src.snapshots.length - 1
+  for (; i >= 0 && src.snapshots.createtxgAt(i) > base.createtxg; i--) toSend++
+  const next = src.snapshots.get(i + 1)
+  return { kind: 'incremental', base: point(base), to: point(newest), next: point(next), snapshotsToSend: job.intermediates ? toSend : 1 }
 }
 
 export function planReplication(

@@ -83,11 +83,15 @@ export function runScript(input: RunScriptInput): string {
     )
   })
   lines.push(
-    'if [ "$cancelled" = 1 ]; then emit run-end cancelled',
-    'elif [ "$failed" = 1 ]; then emit run-end failed',
-    'else emit run-end succeeded; fi',
+    'if [ "$cancelled" = 1 ]; then outcome=cancelled',
+    'elif [ "$failed" = 1 ]; then outcome=failed',
+    'else outcome=succeeded; fi',
+    // The lock is let go before the end is written: whoever reads run-end may start the
+    // next run at once (an unlock acts on the lock itself, whichever child shares the fd).
     'rm -f "$LOCK.owner"',
-    '[ "$failed" = 0 ] && [ "$cancelled" = 0 ]',
+    'flock -u 9',
+    'emit run-end "$outcome"',
+    '[ "$outcome" = succeeded ]',
   )
   return lines.join('\n') + '\n'
 }

@@ -2,7 +2,7 @@
 // shows: per transfer, bytes sent, the estimate, exit statuses and errors; for the run,
 // whether it is going, done, failed, cancelled, or refused because the job was busy.
 // The same reading serves live progress and reattaching after the app restarted.
-import { SendProgressTracker } from '../zfs/send-progress'
+import { SendProgressTracker, parseSendProgressLine } from '../zfs/send-progress'
 
 export type RunOutcome = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'busy'
 
@@ -18,6 +18,8 @@ export interface TransferState {
   readonly stageStatus: readonly number[] | null
   /** What the stages other than send wrote to stderr (receive errors, ssh errors). */
   readonly errors: readonly string[]
+  /** Lines of zfs send's own stderr that are neither estimates nor progress (its errors). */
+  readonly sendMessages: readonly string[]
   /** µs since the epoch of the first and the latest line about this transfer. */
   readonly startedAtUs: number
   readonly lastActivityUs: number
@@ -45,6 +47,7 @@ interface MutableTransfer {
   tracker: SendProgressTracker
   stageStatus: number[] | null
   errors: string[]
+  sendMessages: string[]
   startedAtUs: number
   lastActivityUs: number
 }
@@ -62,7 +65,7 @@ export function parseRunState(text: string): RunState {
   const transfer = (index: number, at: number): MutableTransfer => {
     let t = transfers.get(index)
     if (!t) {
-      t = { index, source: '', target: '', label: '', status: 'running', tracker: new SendProgressTracker(), stageStatus: null, errors: [], startedAtUs: at, lastActivityUs: at }
+      t = { index, source: '', target: '', label: '', status: 'running', tracker: new SendProgressTracker(), stageStatus: null, errors: [], sendMessages: [], startedAtUs: at, lastActivityUs: at }
       transfers.set(index, t)
     }
     t.lastActivityUs = Math.max(t.lastActivityUs, at)
@@ -97,9 +100,13 @@ export function parseRunState(text: string): RunState {
         t.startedAtUs = at
         break
       }
-      case 'progress':
-        transfer(Number(f[2]), at).tracker.push(f.slice(3).join('\t'))
+      case 'progress': {
+        const t = transfer(Number(f[2]), at)
+        const text = f.slice(3).join('\t')
+        if (parseSendProgressLine(text).kind === 'other' && text.trim() !== '') t.sendMessages.push(text)
+        else t.tracker.push(text)
         break
+      }
       case 'stderr': {
         const message = f.slice(3).join('\t')
         if (message.trim() !== '') transfer(Number(f[2]), at).errors.push(message)
@@ -140,6 +147,7 @@ export function parseRunState(text: string): RunState {
           totalBytes: p.totalBytes,
           stageStatus: t.stageStatus,
           errors: t.errors,
+          sendMessages: t.sendMessages,
           startedAtUs: t.startedAtUs,
           lastActivityUs: t.lastActivityUs,
         }

@@ -16,15 +16,16 @@ export function stepsFor(job: ReplicationJobSpec, plan: DatasetPlan, options: { 
   const receive = receiveCommand(plan.target, options.zfsPathOnTarget ? { zfsPath: options.zfsPathOnTarget } : {})
   const source = plan.source as DatasetName
   const a = plan.action
+  const flags = { raw: job.raw, largeBlocks: job.largeBlocks ?? false, embedded: job.embedded ?? false, compressed: job.compressed ?? false }
   switch (a.kind) {
     case 'full': {
       const steps: ReplicationStep[] = [
-        { kind: 'transfer', send: sendCommand(snapshotOf(source, a.first.name).full, { raw: job.raw }), receive, label: `full copy of ${source}@${a.first.name}` },
+        { kind: 'transfer', send: sendCommand(snapshotOf(source, a.first.name).full, flags), receive, label: `full copy of ${source}@${a.first.name}` },
       ]
       if (a.thenTo) {
         steps.push({
           kind: 'transfer',
-          send: sendCommand(snapshotOf(source, a.thenTo.name).full, { raw: job.raw, from: { name: `${source}@${a.first.name}`, intermediates: true } }),
+          send: sendCommand(snapshotOf(source, a.thenTo.name).full, { ...flags, from: { name: `${source}@${a.first.name}`, intermediates: true } }),
           receive,
           label: `snapshots after ${a.first.name} up to ${a.thenTo.name}`,
         })
@@ -32,13 +33,31 @@ export function stepsFor(job: ReplicationJobSpec, plan: DatasetPlan, options: { 
       return steps
     }
     case 'incremental': {
-      // -I cannot start from a bookmark: from a bookmark, send -i to the newest.
-      const from = a.base.kind === 'bookmark' ? `${source}#${a.base.name}` : `${source}@${a.base.name}`
-      const intermediates = job.intermediates && a.base.kind === 'snapshot'
+      if (a.base.kind === 'bookmark') {
+        // -I cannot start from a bookmark: -i from it to the next snapshot, then (with
+        // intermediates) -I from there, so no snapshot in between is skipped.
+        const steps: ReplicationStep[] = [
+          {
+            kind: 'transfer',
+            send: sendCommand(snapshotOf(source, (job.intermediates ? a.next : a.to).name).full, { ...flags, from: { name: `${source}#${a.base.name}`, intermediates: false } }),
+            receive,
+            label: `changes from ${a.base.name} to ${(job.intermediates ? a.next : a.to).name}`,
+          },
+        ]
+        if (job.intermediates && a.next.guid !== a.to.guid) {
+          steps.push({
+            kind: 'transfer',
+            send: sendCommand(snapshotOf(source, a.to.name).full, { ...flags, from: { name: `${source}@${a.next.name}`, intermediates: true } }),
+            receive,
+            label: `changes from ${a.next.name} to ${a.to.name}`,
+          })
+        }
+        return steps
+      }
       return [
         {
           kind: 'transfer',
-          send: sendCommand(snapshotOf(source, a.to.name).full, { raw: job.raw, from: { name: from, intermediates } }),
+          send: sendCommand(snapshotOf(source, a.to.name).full, { ...flags, from: { name: `${source}@${a.base.name}`, intermediates: job.intermediates } }),
           receive,
           label: `changes from ${a.base.name} to ${a.to.name}`,
         },

@@ -9,6 +9,10 @@ import { parseResumeTokenContents, type ResumeTokenContents } from './resume-tok
 export interface SendOptions {
   /** -w: raw, encrypted blocks stay encrypted. */
   readonly raw: boolean
+  /** -L, -e, -c: keep large blocks, embedded data and compression as stored (a raw stream does anyway). */
+  readonly largeBlocks?: boolean
+  readonly embedded?: boolean
+  readonly compressed?: boolean
   /** -R: the dataset with all descendants and properties. */
   readonly replicate?: boolean
   /** Incremental base (snapshot or bookmark), sent with -i, or -I for every snapshot in between. */
@@ -18,6 +22,11 @@ export interface SendOptions {
 export function sendFlags(options: SendOptions): string[] {
   const flags: string[] = []
   if (options.raw) flags.push('-w')
+  else {
+    if (options.largeBlocks) flags.push('-L')
+    if (options.embedded) flags.push('-e')
+    if (options.compressed) flags.push('-c')
+  }
   if (options.replicate) flags.push('-R')
   if (options.from) flags.push(options.from.intermediates ? '-I' : '-i', options.from.name)
   return flags

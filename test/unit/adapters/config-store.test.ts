@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { ConfigStore } from '../../../src-main/adapters/config/config-store'
 import { openConfBackend } from '../../../src-main/adapters/config/conf-backend'
 import { AppFailure } from '../../../src-main/shared/errors'
+import { CONFIG_SCHEMA_VERSION } from '../../../src-main/shared/model'
 
 let dir: string
 beforeEach(() => {
@@ -27,9 +28,9 @@ function openFailure(): AppFailure {
 describe('ConfigStore over conf', () => {
   it('writes a versioned document on first start, readable only by its owner', () => {
     const store = new ConfigStore(() => openConfBackend(dir), file())
-    expect(store.read().schemaVersion).toBe(1)
+    expect(store.read().schemaVersion).toBe(CONFIG_SCHEMA_VERSION)
     const onDisk = JSON.parse(readFileSync(file(), 'utf8'))
-    expect(onDisk.schemaVersion).toBe(1)
+    expect(onDisk.schemaVersion).toBe(CONFIG_SCHEMA_VERSION)
     expect(statSync(file()).mode & 0o777).toBe(0o600)
   })
 

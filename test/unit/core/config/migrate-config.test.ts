@@ -51,6 +51,26 @@ describe('migrateConfig', () => {
     expect(err.appError.details).toMatch(/hosts\.0/)
   })
 
+  it('carries a version-1 job and run over to version 2, keeping the raw flag it was made with', () => {
+    const out = migrateConfig({
+      schemaVersion: 1,
+      hosts: [],
+      jobs: [
+        { id: 'j1', name: 'Photos', sourceHostId: 'h1', targetHostId: 'h2', sourceDataset: 'tank/photos', targetParent: 'backup/nas', recursive: false, raw: true, createdAt: '2026-01-01T00:00:00.000Z' },
+      ],
+      runs: [{ id: 'r1', jobId: 'j1', startedAt: '2026-01-02T00:00:00.000Z', outcome: 'failed', bytes: 10, errorCode: 'ZFS_OUT_OF_SPACE' }],
+      preferences: {},
+    })
+    expect(out.fromVersion).toBe(1)
+    expect(out.config.jobs[0]).toMatchObject({
+      id: 'j1',
+      sources: [{ dataset: 'tank/photos', recursive: false }],
+      targetParent: 'backup/nas',
+      send: { raw: true, intermediates: true },
+    })
+    expect(out.config.runs[0]).toMatchObject({ id: 'r1', outcome: 'failed', errorCode: 'ZFS_OUT_OF_SPACE', notes: [], transfers: [] })
+  })
+
   it('refuses something that is not a document at all', () => {
     expect(failureOf(() => migrateConfig([])).appError.code).toBe('CONFIG_UNREADABLE')
     expect(failureOf(() => migrateConfig('text')).appError.code).toBe('CONFIG_UNREADABLE')

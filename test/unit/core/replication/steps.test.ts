@@ -34,11 +34,28 @@ describe('steps for a plan', () => {
     ])
   })
 
-  it('starts from a bookmark with -i, since -I needs a snapshot', () => {
+  it('starts from a bookmark with -i to the next snapshot, then -I on, so no snapshot in between is skipped', () => {
+    const s4 = { name: 's4', guid: '4', txg: 4 }
+    const steps = stepsOf(
+      [{ name: 'tank/my data', snaps: [{ ...s1, bookmark: true }, s2, s3, s4] }],
+      [{ name: 'backup/nas/my data', encryption: 'aes-256-gcm', snaps: [s1] }],
+    )
+    expect(argvs(steps).map((a) => a[0])).toEqual([
+      ['zfs', 'send', '-vP', '-w', '-i', 'tank/my data#s1', 'tank/my data@s2'],
+      ['zfs', 'send', '-vP', '-w', '-I', 'tank/my data@s2', 'tank/my data@s4'],
+    ])
+  })
+
+  it('sends one -i step from a bookmark when only one snapshot follows it', () => {
     const steps = stepsOf([{ name: 'tank/my data', snaps: [{ ...s1, bookmark: true }, s2] }], [{ name: 'backup/nas/my data', encryption: 'aes-256-gcm', snaps: [s1] }])
-    expect(steps).toHaveLength(1)
-    const first = steps[0]!
-    expect(first.kind === 'transfer' && first.send.argv).toEqual(['zfs', 'send', '-vP', '-w', '-i', 'tank/my data#s1', 'tank/my data@s2'])
+    expect(argvs(steps).map((a) => a[0])).toEqual([['zfs', 'send', '-vP', '-w', '-i', 'tank/my data#s1', 'tank/my data@s2']])
+  })
+
+  it('keeps large blocks, embedded data and compression on a non-raw stream when the job says so', () => {
+    const plain = { ...job, raw: false, largeBlocks: true, embedded: true, compressed: true }
+    const plan = planReplication(plain, parseTreeListing(listing([{ name: 'tank/my data', snaps: [s1] }])), parseTreeListing(listing([])))
+    const step = stepsFor(plain, plan.datasets[0]!)[0]!
+    expect(step.kind === 'transfer' && step.send.argv).toEqual(['zfs', 'send', '-vP', '-L', '-e', '-c', 'tank/my data@s1'])
   })
 
   it('never uses receive -F, and has no steps for a plan that needs a person', () => {
