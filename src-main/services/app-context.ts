@@ -10,6 +10,7 @@ import { KeytarSecretStore, DEFAULT_KEYCHAIN_SERVICE } from '../adapters/secrets
 import { createServices, type Services } from './app-services'
 import { EventBus } from './event-bus'
 import type { HostServices } from './hosts-service'
+import type { RunServices } from './runs-service'
 import type { AppInfo } from '../shared/contract'
 
 export interface AppContextOptions {
@@ -20,6 +21,7 @@ export interface AppContextOptions {
   readonly keychainService?: string
   readonly secrets?: SecretStore
   readonly echoLogs?: boolean
+  readonly progressTickMs?: number
 }
 
 export interface AppContext {
@@ -51,9 +53,23 @@ export function createAppContext(options: AppContextOptions): AppContext {
     configFile: config.path,
   }
   let hosts: HostServices | undefined
-  const services = createServices({ info, config, secrets, logger, redactor, onHostServices: (h) => (hosts = h) })
+  let runs: RunServices | undefined
+  const services = createServices({
+    info,
+    config,
+    secrets,
+    logger,
+    redactor,
+    events,
+    onHostServices: (h) => (hosts = h),
+    onRunServices: (r) => (runs = r),
+    ...(options.progressTickMs ? { progressTickMs: options.progressTickMs } : {}),
+  })
   logger.info('app started', { transport: options.transport, version: options.version })
+  // Runs that were going when the app last quit go on on the NAS: show them again.
+  void runs?.reattach()
   const dispose = (): void => {
+    runs?.dispose()
     hosts?.dispose()
     stopLogEvents()
   }

@@ -8,6 +8,9 @@ import type { ConfigStore } from '../adapters/config/config-store'
 import type { Redactor } from '../core/logging/redactor'
 import type { SshTimings } from '../adapters/ssh/ssh-connection'
 import { createHostServices, type HostServices } from './hosts-service'
+import { createJobServices } from './jobs-service'
+import { createRunServices, type RunServices } from './runs-service'
+import type { EventBus } from './event-bus'
 import { AppFailure, appError } from '../shared/errors'
 import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
 import type { z } from 'zod'
@@ -26,6 +29,12 @@ export interface ServiceDeps {
   readonly sshTimings?: SshTimings
   /** Receives the host connections so the owner can close them on shutdown. */
   readonly onHostServices?: (hosts: HostServices) => void
+  /** Where progress and job-state events go (to IPC or the web bridge). */
+  readonly events: EventBus
+  /** Receives the run service so the owner can reattach runs and stop following on shutdown. */
+  readonly onRunServices?: (runs: RunServices) => void
+  /** Milliseconds between progress events; tests may ask for more often. */
+  readonly progressTickMs?: number
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -40,6 +49,9 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.sshTimings ? { timings: deps.sshTimings } : {}),
   })
   deps.onHostServices?.(hosts)
+  const runs = createRunServices({ config, logger, events: deps.events, hosts, now, ...(deps.progressTickMs ? { tickMs: deps.progressTickMs } : {}) })
+  deps.onRunServices?.(runs)
+  const jobs = createJobServices({ config, logger, hosts, now, isRunning: runs.isRunning })
 
   const requireHost = (hostId: string) => {
     const host = config.read().hosts.find((h) => h.id === hostId)
@@ -53,6 +65,8 @@ export function createServices(deps: ServiceDeps): Services {
 
   return {
     ...hosts.methods,
+    ...jobs,
+    ...runs.methods,
 
     async getAppInfo() {
       return deps.info
@@ -118,15 +132,6 @@ export function createServices(deps: ServiceDeps): Services {
       })
       logger.info('host removed', { hostId: id })
       return { removed: id }
-    },
-
-    async listJobs() {
-      return config.read().jobs
-    },
-
-    async listRuns({ jobId, limit }) {
-      const runs = config.read().runs.filter((r) => jobId === undefined || r.jobId === jobId)
-      return runs.slice(-limit).reverse()
     },
 
     async recentLogs({ limit }) {

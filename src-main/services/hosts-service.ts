@@ -43,6 +43,8 @@ export type HostMethod =
 
 export interface HostServices {
   readonly methods: { [M in HostMethod]: ServiceImpl<M> }
+  /** The host's pinned connection, for other services' commands; refuses a host whose key is not confirmed. */
+  connection(hostId: string): Promise<SshConnection>
   /** Closes the host's connection and forgets what the app saw of it (before removing it). */
   forget(hostId: string): void
   dispose(): void
@@ -303,6 +305,15 @@ export function createHostServices(deps: HostServiceDeps): HostServices {
 
   return {
     methods,
+    async connection(id) {
+      const host = findHost(id)
+      if (!host.pinnedHostKey) {
+        throw new AppFailure(
+          appError('SSH_HOST_KEY_UNKNOWN', `The identity of ${host.label} has not been confirmed yet.`, 'Open Hosts, connect to it and confirm its fingerprint.'),
+        )
+      }
+      return connectionFor(host)
+    },
     forget(id) {
       drop(id)
       pending.delete(id)

@@ -136,6 +136,10 @@ export const RunTransferSchema = z.object({
   status: z.enum(['waiting', 'running', 'succeeded', 'failed']),
   bytesDone: z.number().nonnegative(),
   bytesTotal: z.number().nonnegative().nullable(),
+  /** A resumed transfer: bytes the off-site box had already received before this run. */
+  resumedFromBytes: z.number().nonnegative().default(0),
+  /** The GUID the target's newest snapshot must have afterwards (checked, then held on the source). */
+  expectNewestGuid: z.string().nullable().default(null),
 })
 export type RunTransferRecord = z.infer<typeof RunTransferSchema>
 
