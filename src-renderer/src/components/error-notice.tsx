@@ -1,17 +1,21 @@
 // Shows an AppError the way the house style asks: what went wrong and what to do first,
 // the raw details (stderr, paths, fields) folded away.
+import type { ReactNode } from 'react'
 import type { AppError } from '../../../src-main/shared/errors'
 
 export interface ErrorNoticeProps {
   readonly error: AppError
   /** Lets a form point its fields at the notice (aria-describedby). */
   readonly id?: string
+  /** Shown between the cause and the fix: the fields to correct, for example. */
+  readonly children?: ReactNode
 }
 
-export function ErrorNotice({ error, id }: ErrorNoticeProps) {
+export function ErrorNotice({ error, id, children }: ErrorNoticeProps) {
   return (
     <div className="notice notice-error" role="alert" id={id}>
       <p className="notice-title">{error.cause}</p>
+      {children}
       <p>{error.fix}</p>
       {error.details ? (
         <details>

@@ -1,24 +1,35 @@
-// Jobs: what is copied from where to where. Until both hosts exist, says which to add.
+// Jobs: what is copied from where to where. Until both hosts exist, says which to add;
+// then lists the jobs (plan, start, remove after a confirmation) and the "New job" form.
+import { useState } from 'react'
 import { api } from '../api'
+import { ConfirmDialog } from '../components/confirm-dialog'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
 import { ScreenHeading } from '../components/screen-heading'
+import { useApiAction } from '../hooks/use-api-action'
 import { useApiQuery } from '../hooks/use-api-query'
 import type { Navigate } from '../navigation/screens'
-import type { Host, Job } from '../../../src-main/shared/model'
+import type { Host, HostProbe, Job } from '../../../src-main/shared/model'
 import { ok, type Result } from '../../../src-main/shared/result'
+import { JobCard } from './job-card'
+import { JobForm } from './job-form'
+import '../styles/jobs.css'
 
 interface JobsData {
   readonly hosts: Host[]
   readonly jobs: Job[]
+  /** What the last check of each host found (only hosts checked since the app started). */
+  readonly probes: ReadonlyMap<string, HostProbe>
 }
 
 async function loadJobs(): Promise<Result<JobsData>> {
-  const [hosts, jobs] = await Promise.all([api().listHosts(), api().listJobs()])
+  const [hosts, jobs, states] = await Promise.all([api().listHosts(), api().listJobs(), api().listHostStates()])
   if (!hosts.ok) return hosts
   if (!jobs.ok) return jobs
-  return ok({ hosts: hosts.value, jobs: jobs.value })
+  // Without the probes the form asks for a dataset name instead of offering a list.
+  const probes = new Map(states.ok ? states.value.flatMap((s) => (s.probe ? [[s.id, s.probe] as const] : [])) : [])
+  return ok({ hosts: hosts.value, jobs: jobs.value, probes })
 }
 
 export interface JobsScreenProps {
@@ -27,64 +38,110 @@ export interface JobsScreenProps {
 }
 
 export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
-  const { state } = useApiQuery(loadJobs)
+  const jobs = useApiQuery(loadJobs)
+  const removal = useApiAction()
+  const [confirming, setConfirming] = useState<Job | null>(null)
+  const [notice, setNotice] = useState<string | null>(null)
+
+  const remove = async (job: Job) => {
+    const removed = await removal.run(() => api().removeJob({ id: job.id }))
+    setConfirming(null)
+    if (removed) {
+      setNotice(`Removed the job “${job.name}”. The copies already on the off-site box were not touched.`)
+      jobs.reload()
+    }
+  }
+
   return (
     <>
       <ScreenHeading focusOnMount={focusHeading}>Jobs</ScreenHeading>
-      <p className="lead">A job copies datasets from your NAS to the off-site box, on a schedule.</p>
-      {state.status === 'loading' ? <LoadingNotice what="jobs" /> : null}
-      {state.status === 'failed' ? <ErrorNotice error={state.error} /> : null}
-      {state.status === 'ready' ? <JobsBody data={state.value} navigate={navigate} /> : null}
+      <p className="lead">A job copies datasets from your NAS to the off-site box.</p>
+      {jobs.state.status === 'loading' ? <LoadingNotice what="jobs" /> : null}
+      {jobs.state.status === 'failed' ? <ErrorNotice error={jobs.state.error} /> : null}
+      {removal.error ? <ErrorNotice error={removal.error} /> : null}
+      {notice ? (
+        <p className="notice notice-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {jobs.state.status === 'ready' ? (
+        <JobsBody
+          data={jobs.state.value}
+          navigate={navigate}
+          onAdded={(job) => {
+            setNotice(`Added the job “${job.name}”. Check its plan to see what the first copy will send.`)
+            jobs.reload()
+          }}
+          onRemove={(job) => {
+            setNotice(null)
+            removal.clearError()
+            setConfirming(job)
+          }}
+        />
+      ) : null}
+      {confirming ? (
+        <ConfirmDialog
+          title={`Remove “${confirming.name}”?`}
+          confirmLabel="Remove job"
+          pending={removal.pending}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void remove(confirming)}
+        >
+          <p>
+            The app forgets this job. Nothing is deleted on the NAS or on the off-site box: the copies already made stay there.
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </>
   )
 }
 
-function JobsBody({ data, navigate }: { readonly data: JobsData; readonly navigate: Navigate }) {
+interface JobsBodyProps {
+  readonly data: JobsData
+  readonly navigate: Navigate
+  onAdded(job: Job): void
+  onRemove(job: Job): void
+}
+
+function JobsBody({ data, navigate, onAdded, onRemove }: JobsBodyProps) {
   const hasNas = data.hosts.some((h) => h.role === 'nas')
   const hasOffsite = data.hosts.some((h) => h.role === 'offsite')
-  const goToHosts = (
-    <button type="button" className="button button-primary" onClick={() => navigate('hosts')}>
-      Go to Hosts
-    </button>
-  )
+  const hostLabel = (id: string) => data.hosts.find((h) => h.id === id)?.label ?? 'a removed host'
 
   if (data.jobs.length === 0 && !(hasNas && hasOffsite)) {
     const missing = !hasNas && !hasOffsite ? 'the NAS and the off-site box' : !hasNas ? 'the NAS' : 'the off-site box'
     return (
-      <EmptyState title="No jobs yet" action={goToHosts}>
+      <EmptyState
+        title="No jobs yet"
+        action={
+          <button type="button" className="button button-primary" onClick={() => navigate('hosts')}>
+            Go to Hosts
+          </button>
+        }
+      >
         <p>A job needs somewhere to copy from and somewhere to copy to. First add {missing} on the Hosts screen.</p>
       </EmptyState>
     )
   }
-  if (data.jobs.length === 0) {
-    return (
-      <EmptyState title="No jobs yet">
-        <p>
-          Both hosts are in place. Setting up a job — choosing datasets, a schedule and how long copies are kept — is not available in
-          this version yet.
-        </p>
-      </EmptyState>
-    )
-  }
 
-  const hostLabel = (id: string) => data.hosts.find((h) => h.id === id)?.label ?? 'a removed host'
   return (
-    <ul className="item-list" aria-label="Jobs">
-      {data.jobs.map((job) => (
-        <li key={job.id} className="item">
-          <div>
-            <p className="item-title">{job.name}</p>
-            <p className="item-meta">
-              From {hostLabel(job.sourceHostId)} <span className="mono">{job.sourceDataset}</span> to {hostLabel(job.targetHostId)}{' '}
-              <span className="mono">{job.targetParent}</span>
-            </p>
-            <p className="item-meta">
-              {job.recursive ? 'Includes child datasets' : 'This dataset only'} ·{' '}
-              {job.raw ? 'Sent encrypted (raw)' : 'Sent as stored'}
-            </p>
-          </div>
-        </li>
-      ))}
-    </ul>
+    <>
+      {data.jobs.length === 0 ? (
+        <EmptyState title="No jobs yet">
+          <p>Both hosts are in place. Make the first job with the form below: choose what to copy and where it goes.</p>
+        </EmptyState>
+      ) : (
+        <ul className="item-list" aria-label="Jobs">
+          {data.jobs.map((job) => (
+            <JobCard key={job.id} job={job} hostLabel={hostLabel} onStarted={() => navigate('transfers')} onRemove={() => onRemove(job)} />
+          ))}
+        </ul>
+      )}
+      {hasNas && hasOffsite ? (
+        <JobForm hosts={data.hosts} probes={data.probes} onAdded={onAdded} />
+      ) : (
+        <p className="hint">To make another job, add {hasNas ? 'an off-site box' : 'a NAS'} on the Hosts screen first.</p>
+      )}
+    </>
   )
 }
