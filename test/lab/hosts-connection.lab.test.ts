@@ -9,6 +9,7 @@ import ssh2 from 'ssh2'
 import { labHosts, prepareTunnelAndReceiveUser, type Lab, type LabHost } from './hosts'
 import { DEFAULT_TIMINGS, SshConnection, type SshTarget, type SshTimings } from '../../src-main/adapters/ssh/ssh-connection'
 import { AppFailure } from '../../src-main/shared/errors'
+import { until } from '../support/until'
 
 let lab: Lab
 const opened: SshConnection[] = []
@@ -48,15 +49,6 @@ async function failure(p: Promise<unknown>): Promise<AppFailure> {
     throw err
   }
   throw new Error('expected a failure')
-}
-
-/** Polls a condition on the host until it holds or the deadline passes. */
-async function until(what: string, check: () => Promise<boolean>, deadlineMs = 60_000): Promise<void> {
-  const end = Date.now() + deadlineMs
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 /** Resolves when the connection reaches the state (at once if it is there), or fails at the deadline. */

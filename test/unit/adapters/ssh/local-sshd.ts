@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { until } from '../../../support/until'
 
 export interface LocalSshd {
   readonly port: number
@@ -104,11 +105,5 @@ export async function startLocalSshd(): Promise<LocalSshd> {
 }
 
 /** Waits for a condition, checking every 50 ms, until the deadline. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, deadlineMs = 10_000): Promise<void> {
-  const end = Date.now() + deadlineMs
-  for (;;) {
-    if (await check()) return
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+/** Polls a condition with a deadline (see test/support/until.ts); 10 s by default here. */
+export const waitFor = (what: string, check: () => boolean | Promise<boolean>, deadlineMs = 10_000): Promise<void> => until(what, check, deadlineMs, 50)
