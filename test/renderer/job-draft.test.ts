@@ -1,9 +1,9 @@
 // The New job form's translation into the API's input (pure functions, no browser):
 // sizes in MiB, exclusions per line, raw sent explicitly and defaulting from the probe.
 import { describe, expect, it } from 'vitest'
-import { effectiveRaw, emptyDraft, jobFieldIssues, toJobInput } from '../../src-renderer/src/jobs/job-draft'
+import { draftOfJob, effectiveRaw, emptyDraft, jobFieldIssues, toJobChanges, toJobInput } from '../../src-renderer/src/jobs/job-draft'
 import { parseInputIssues } from '../../src-renderer/src/forms/input-issues'
-import type { HostProbe, ProbedDataset } from '../../src-main/shared/model'
+import type { HostProbe, Job, ProbedDataset } from '../../src-main/shared/model'
 
 function dataset(name: string, encryption: string): ProbedDataset {
   return {
@@ -84,10 +84,49 @@ describe('job draft', () => {
     const details =
       'sources.0.dataset: A dataset name holds letters, digits and _ . : - / only, for example tank/photos.; receiver.address: Bad; x; exclusions.1: Too long'
     expect(parseInputIssues(details).map((i) => i.path)).toEqual(['sources.0.dataset', 'receiver.address', 'exclusions.1'])
-    const issues = jobFieldIssues(details)
+    const issues = jobFieldIssues({ code: 'INVALID_INPUT', cause: 'A dataset name holds…', fix: 'Correct it.', details })
     expect(issues.get('sources')).toBe('A dataset name holds letters, digits and _ . : - / only, for example tank/photos.')
     // A "; " inside a message stays in that message.
     expect(issues.get('receiver.address')).toBe('Bad; x')
     expect(issues.get('exclusions')).toBe('Too long')
+  })
+
+  it('takes a field named alone in the details (the services’ own checks) with the cause as its message', () => {
+    const taken = jobFieldIssues({ code: 'ALREADY_EXISTS', cause: 'A job named “Photos” already exists.', fix: 'Give this job another name.', details: 'name' })
+    expect([...taken]).toEqual([['name', 'A job named “Photos” already exists.']])
+    const zfs = jobFieldIssues({ code: 'INVALID_INPUT', cause: 'Not a dataset name ZFS accepts: too deep', fix: 'Use the name as ZFS shows it.', details: 'sources.0.dataset' })
+    expect(zfs.get('sources')).toBe('Not a dataset name ZFS accepts: too deep')
+    const pathInCause = jobFieldIssues({ code: 'INVALID_INPUT', cause: 'Not a dataset name ZFS accepts: targetParent: Enter a name.', fix: 'Fix it.', details: 'targetParent' })
+    expect(pathInCause.get('targetParent')).toBe('Not a dataset name ZFS accepts: Enter a name.')
+    // Details that are not a field (an id, stderr) mark nothing.
+    expect(jobFieldIssues({ code: 'NOT_FOUND', cause: 'Gone.', fix: 'Pick another.', details: '0b5c-41' }).size).toBe(0)
+    expect(jobFieldIssues(null).size).toBe(0)
+  })
+
+  it('edits only what may change between runs, clearing an emptied rate limit', () => {
+    const job: Job = {
+      id: 'j1',
+      name: 'Photos',
+      sourceHostId: 'nas',
+      targetHostId: 'off',
+      sources: [{ dataset: 'tank/photos', recursive: true }],
+      exclusions: ['tank/photos/cache'],
+      targetParent: 'backup/nas',
+      intermediates: true,
+      rateLimitBytesPerSecond: 5 * 1024 * 1024,
+      stallSeconds: 120,
+      send: { raw: true, intermediates: true, largeBlocks: false, embedded: false, compressed: false },
+      createdAt: '2025-05-01T08:00:00.000Z',
+    }
+    const draft = draftOfJob(job)
+    expect(draft).toMatchObject({ name: 'Photos', exclusions: 'tank/photos/cache', rateLimitMiB: '5', bufferMiB: '', receiverUser: '' })
+    expect(toJobChanges('j1', { ...draft, rateLimitMiB: '', receiverUser: 'zfsreceive', receiverAddress: '10.99.0.2' })).toEqual({
+      id: 'j1',
+      name: 'Photos',
+      exclusions: ['tank/photos/cache'],
+      rateLimitBytesPerSecond: null,
+      bufferBytes: null,
+      receiver: { user: 'zfsreceive', address: '10.99.0.2' },
+    })
   })
 })

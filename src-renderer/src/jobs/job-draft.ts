@@ -1,8 +1,10 @@
 // The "New job" form as typed, and its translation into the API's JobInput: MiB into
 // bytes, one exclusion per line, raw always sent explicitly, the receiver only when
 // something of it was typed. Pure, so it is tested without a browser.
-import type { HostProbe, JobInput } from '../../../src-main/shared/model'
-import { parseInputIssues } from '../forms/input-issues'
+import type { MethodInput } from '../../../src-main/shared/contract'
+import type { HostProbe, Job, JobInput } from '../../../src-main/shared/model'
+import type { AppError } from '../../../src-main/shared/errors'
+import { inputIssues } from '../forms/input-issues'
 
 const MIB = 1024 * 1024
 
@@ -171,11 +173,51 @@ export function jobFieldOf(path: string): JobField | null {
 }
 
 /** The first message the services gave for each field they refused. */
-export function jobFieldIssues(details: string | undefined): Map<JobField, string> {
+export function jobFieldIssues(error: AppError | null): Map<JobField, string> {
   const issues = new Map<JobField, string>()
-  for (const issue of parseInputIssues(details)) {
+  for (const issue of inputIssues(error)) {
     const field = jobFieldOf(issue.path)
     if (field && !issues.has(field)) issues.set(field, issue.message)
   }
   return issues
+}
+
+function mibText(bytes: number | undefined): string {
+  return bytes === undefined ? '' : String(Math.round((bytes / MIB) * 1000) / 1000)
+}
+
+/** A job as its edit form starts: what may change between runs, as stored. */
+export function draftOfJob(job: Job): JobDraft {
+  return {
+    ...emptyDraft(job.sourceHostId, job.targetHostId),
+    name: job.name,
+    recursive: job.sources.some((s) => s.recursive),
+    exclusions: job.exclusions.join('\n'),
+    targetParent: job.targetParent,
+    raw: job.send.raw,
+    intermediates: job.send.intermediates,
+    rateLimitMiB: mibText(job.rateLimitBytesPerSecond),
+    bufferMiB: mibText(job.bufferBytes),
+    receiverUser: job.receiver?.user ?? '',
+    receiverAddress: job.receiver?.address ?? '',
+    receiverPort: job.receiver ? String(job.receiver.port) : '',
+    receiverIdentityFile: job.receiver?.identityFile ?? '',
+    receiverKnownHostsFile: job.receiver?.knownHostsFile ?? '',
+  }
+}
+
+/**
+ * The changes updateJob takes: an emptied rate limit or buffer is cleared (null); the
+ * send flags are not among them, they stay as the job was made.
+ */
+export function toJobChanges(id: string, draft: JobDraft): MethodInput<'updateJob'> {
+  const input = toJobInput({ ...draft, recursive: true }, null)
+  return {
+    id,
+    name: draft.name,
+    exclusions: draft.recursive ? (input.exclusions ?? []) : [],
+    rateLimitBytesPerSecond: input.rateLimitBytesPerSecond ?? null,
+    bufferBytes: input.bufferBytes ?? null,
+    ...(input.receiver ? { receiver: input.receiver } : {}),
+  }
 }

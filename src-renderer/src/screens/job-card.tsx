@@ -8,6 +8,7 @@ import { formatBytes, formatRate } from '../format/bytes'
 import { useApiAction } from '../hooks/use-api-action'
 import type { PlanView } from '../../../src-main/shared/contract'
 import type { Job } from '../../../src-main/shared/model'
+import { JobEditForm } from './job-edit-form'
 
 const MIB = 1024 * 1024
 
@@ -15,6 +16,7 @@ export interface JobCardProps {
   readonly job: Job
   hostLabel(id: string): string
   onStarted(): void
+  onChanged(job: Job): void
   onRemove(): void
 }
 
@@ -34,8 +36,9 @@ function howInWords(job: Job): string {
   return parts.join(' · ')
 }
 
-export function JobCard({ job, hostLabel, onStarted, onRemove }: JobCardProps) {
+export function JobCard({ job, hostLabel, onStarted, onChanged, onRemove }: JobCardProps) {
   const [plan, setPlan] = useState<PlanView | null>(null)
+  const [editing, setEditing] = useState(false)
   const planning = useApiAction()
   const starting = useApiAction()
 
@@ -75,7 +78,11 @@ export function JobCard({ job, hostLabel, onStarted, onRemove }: JobCardProps) {
             <p className="item-meta">
               The NAS sends to <span className="mono">{`${job.receiver.user}@${job.receiver.address}:${job.receiver.port}`}</span>
             </p>
-          ) : null}
+          ) : (
+            <p className="item-meta">
+              <strong>Not ready to start:</strong> the job does not say yet how the NAS reaches the off-site box. Set it with Edit.
+            </p>
+          )}
         </div>
         <div className="job-actions">
           <button type="button" className="button" onClick={() => void checkPlan()} disabled={busy} aria-label={`Check plan for ${job.name}`}>
@@ -83,6 +90,9 @@ export function JobCard({ job, hostLabel, onStarted, onRemove }: JobCardProps) {
           </button>
           <button type="button" className="button button-primary" onClick={() => void start()} disabled={busy} aria-label={`Start ${job.name}`}>
             {starting.pending ? 'Starting…' : 'Start'}
+          </button>
+          <button type="button" className="button" onClick={() => setEditing(true)} disabled={busy || editing} aria-label={`Edit ${job.name}`}>
+            Edit
           </button>
           <button type="button" className="button" onClick={onRemove} disabled={busy} aria-label={`Remove ${job.name}`}>
             Remove
@@ -96,6 +106,16 @@ export function JobCard({ job, hostLabel, onStarted, onRemove }: JobCardProps) {
       ) : null}
       {planning.error ? <ErrorNotice error={planning.error} /> : null}
       {starting.error ? <ErrorNotice error={starting.error} /> : null}
+      {editing ? (
+        <JobEditForm
+          job={job}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            setEditing(false)
+            onChanged(saved)
+          }}
+        />
+      ) : null}
       {plan ? <JobPlanSummary jobName={job.name} plan={plan} /> : null}
     </li>
   )

@@ -3,31 +3,12 @@
 // shared schemas); the fields they refuse are marked and named in the error.
 import { useId, useState, type FormEvent } from 'react'
 import { api } from '../api'
-import { ErrorNotice } from '../components/error-notice'
 import { TextField } from '../components/text-field'
 import { formatBytes } from '../format/bytes'
 import { useApiAction } from '../hooks/use-api-action'
 import { anyEncrypted, chosenDatasets, effectiveRaw, emptyDraft, jobFieldIssues, toJobInput, type JobDraft, type JobField } from '../jobs/job-draft'
 import type { Host, HostProbe, Job } from '../../../src-main/shared/model'
-
-/** How each field is called on the form, to name it in the error. */
-const FIELD_LABELS: Record<JobField, string> = {
-  name: 'Name',
-  sourceHostId: 'NAS (copy from)',
-  targetHostId: 'Off-site box (copy to)',
-  sources: 'Datasets to copy',
-  exclusions: 'Leave out',
-  targetParent: 'Parent dataset on the off-site box',
-  raw: 'Keep encrypted data encrypted off-site (raw)',
-  intermediates: 'Send every snapshot, not only the newest',
-  rateLimitBytesPerSecond: 'Rate limit (MiB/s)',
-  bufferBytes: 'Buffer (MiB)',
-  'receiver.user': 'Receive user',
-  'receiver.address': 'Address the NAS uses',
-  'receiver.port': 'Port',
-  'receiver.identityFile': 'Key file on the NAS',
-  'receiver.knownHostsFile': 'Known hosts file on the NAS',
-}
+import { FIELD_LABELS, FieldErrorNotice, ReceiverFields, ShapingFields } from './job-form-parts'
 
 export interface JobFormProps {
   readonly hosts: readonly Host[]
@@ -48,7 +29,7 @@ export function JobForm({ hosts, probes, onAdded }: JobFormProps) {
   const chosen = chosenDatasets(draft, probe)
   const raw = effectiveRaw(draft, probe)
   const encrypted = anyEncrypted(chosen, draft.recursive, probe)
-  const issues = action.error?.code === 'INVALID_INPUT' ? jobFieldIssues(action.error.details) : new Map<JobField, string>()
+  const issues = jobFieldIssues(action.error)
   const labelOf = (field: JobField) => (field === 'sources' && !fromList ? 'Dataset to copy' : FIELD_LABELS[field])
 
   const set = <K extends keyof JobDraft>(key: K, value: JobDraft[K]) => {
@@ -195,91 +176,9 @@ export function JobForm({ hosts, probes, onAdded }: JobFormProps) {
         <label htmlFor={ids.intermediates}>{FIELD_LABELS.intermediates}</label>
       </div>
 
-      <div className="form-row form-row-even">
-        <TextField
-          label={FIELD_LABELS.rateLimitBytesPerSecond}
-          type="number"
-          value={draft.rateLimitMiB}
-          onChange={(v) => set('rateLimitMiB', v)}
-          error={issues.get('rateLimitBytesPerSecond')}
-          inputProps={{ min: 0, step: 'any', inputMode: 'decimal' }}
-          hint="Optional. Keeps your internet usable while a copy runs; empty sends as fast as the line allows."
-        />
-        <TextField
-          label={FIELD_LABELS.bufferBytes}
-          type="number"
-          value={draft.bufferMiB}
-          onChange={(v) => set('bufferMiB', v)}
-          error={issues.get('bufferBytes')}
-          inputProps={{ min: 1, step: 'any', inputMode: 'decimal' }}
-          hint="Optional. Memory on the NAS that smooths out an uneven connection."
-        />
-      </div>
-
-      <fieldset>
-        <legend>How the NAS reaches the off-site box</legend>
-        <p className="hint">
-          The NAS sends the copy straight to the off-site box, usually over the WireGuard tunnel, and signs in there as the receive user.
-          Leave these empty to use the off-site box’s user and address from the Hosts screen.
-        </p>
-        <div className="form-row">
-          <TextField
-            label={FIELD_LABELS['receiver.address']}
-            value={draft.receiverAddress}
-            onChange={(v) => set('receiverAddress', v)}
-            error={issues.get('receiver.address')}
-            placeholder="10.99.0.2"
-            hint="The off-site box’s address as the NAS sees it, usually its tunnel address."
-          />
-          <TextField
-            label={FIELD_LABELS['receiver.port']}
-            type="number"
-            value={draft.receiverPort}
-            onChange={(v) => set('receiverPort', v)}
-            error={issues.get('receiver.port')}
-            placeholder="22"
-            inputProps={{ min: 1, max: 65535 }}
-          />
-        </div>
-        <TextField
-          label={FIELD_LABELS['receiver.user']}
-          value={draft.receiverUser}
-          onChange={(v) => set('receiverUser', v)}
-          error={issues.get('receiver.user')}
-          placeholder="zfsreceive"
-          hint="The user on the off-site box that may only receive copies."
-        />
-        <TextField
-          label={FIELD_LABELS['receiver.identityFile']}
-          value={draft.receiverIdentityFile}
-          onChange={(v) => set('receiverIdentityFile', v)}
-          error={issues.get('receiver.identityFile')}
-          placeholder="/root/.ssh/offsite_ed25519"
-          hint="Optional. The NAS’s private key for this job; empty uses the NAS’s default key."
-        />
-        <TextField
-          label={FIELD_LABELS['receiver.knownHostsFile']}
-          value={draft.receiverKnownHostsFile}
-          onChange={(v) => set('receiverKnownHostsFile', v)}
-          error={issues.get('receiver.knownHostsFile')}
-          placeholder="/root/.ssh/known_hosts"
-          hint="Optional. Where the NAS keeps the off-site box’s identity; empty uses the NAS’s default."
-        />
-      </fieldset>
-
-      {action.error ? (
-        <ErrorNotice error={action.error}>
-          {issues.size > 0 ? (
-            <ul className="field-issues" aria-label="Fields to correct">
-              {[...issues].map(([field, message]) => (
-                <li key={field}>
-                  <strong>{labelOf(field)}</strong>: {message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </ErrorNotice>
-      ) : null}
+      <ShapingFields draft={draft} set={set} issues={issues} />
+      <ReceiverFields draft={draft} set={set} issues={issues} />
+      {action.error ? <FieldErrorNotice error={action.error} issues={issues} labelOf={labelOf} /> : null}
       <div className="button-row">
         <button type="submit" className="button button-primary" disabled={action.pending}>
           {action.pending ? 'Adding…' : 'Add job'}

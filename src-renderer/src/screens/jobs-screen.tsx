@@ -72,6 +72,10 @@ export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
             setNotice(`Added the job “${job.name}”. Check its plan to see what the first copy will send.`)
             jobs.reload()
           }}
+          onChanged={(job) => {
+            setNotice(`Saved the changes to “${job.name}”.`)
+            jobs.reload()
+          }}
           onRemove={(job) => {
             setNotice(null)
             removal.clearError()
@@ -100,10 +104,11 @@ interface JobsBodyProps {
   readonly data: JobsData
   readonly navigate: Navigate
   onAdded(job: Job): void
+  onChanged(job: Job): void
   onRemove(job: Job): void
 }
 
-function JobsBody({ data, navigate, onAdded, onRemove }: JobsBodyProps) {
+function JobsBody({ data, navigate, onAdded, onChanged, onRemove }: JobsBodyProps) {
   const hasNas = data.hosts.some((h) => h.role === 'nas')
   const hasOffsite = data.hosts.some((h) => h.role === 'offsite')
   const hostLabel = (id: string) => data.hosts.find((h) => h.id === id)?.label ?? 'a removed host'
@@ -133,7 +138,14 @@ function JobsBody({ data, navigate, onAdded, onRemove }: JobsBodyProps) {
       ) : (
         <ul className="item-list" aria-label="Jobs">
           {data.jobs.map((job) => (
-            <JobCard key={job.id} job={job} hostLabel={hostLabel} onStarted={() => navigate('transfers')} onRemove={() => onRemove(job)} />
+            <JobCard
+              key={job.id}
+              job={job}
+              hostLabel={hostLabel}
+              onStarted={() => navigate('transfers')}
+              onChanged={onChanged}
+              onRemove={() => onRemove(job)}
+            />
           ))}
         </ul>
       )}
