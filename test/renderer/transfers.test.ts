@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { RunProgress } from '../../src-main/shared/contract'
 import { goTo, launchBrowser, openApp, screenshotPath } from './support/browser'
-import { seedJob, seedRuns } from './support/seed'
+import { hostRecord, jobRecord, runRecord, seedJob, seedRuns } from './support/seed'
 import { startTestApp, type TestApp } from './support/test-app'
 
 let testApp: TestApp
@@ -203,6 +203,56 @@ describe('transfers', () => {
       expect(app.problems).toEqual([])
     } finally {
       await app.close()
+    }
+  })
+
+  it('shows a run that was going on the NAS before the window opened (reattached), and Cancel reports why it cannot reach the NAS', async () => {
+    // The file an earlier session left: a run still going on the NAS. The services follow
+    // it again on start; progress events are an hour apart here, so only listActiveRuns
+    // can put it on the screen.
+    const earlier = await startTestApp({
+      progressTickMs: 3_600_000,
+      config: {
+        hosts: [hostRecord({ id: 'nas-1', label: 'Home NAS', role: 'nas' }), hostRecord({ id: 'offsite-1', label: 'Friend’s box', role: 'offsite' })],
+        jobs: [jobRecord({ id: 'photos', name: 'Photos' })],
+        runs: [
+          runRecord({
+            id: 'run-reattached',
+            jobId: 'photos',
+            outcome: 'running',
+            datasets: 1,
+            nasHostId: 'nas-1',
+            stateDir: '/var/lib/zfs-offsite/runs/run-reattached',
+            transfers: [
+              { source: 'tank/photos', target: 'backup/nas/photos', label: 'photos', status: 'running', bytesDone: 0, bytesTotal: 4_000_000_000, resumedFromBytes: 0, expectNewestGuid: null },
+            ],
+          }),
+        ],
+      },
+    })
+    const app = await openApp(browser, earlier.url)
+    const { page } = app
+    try {
+      await goTo(page, 'Transfers')
+      const item = page.getByRole('list', { name: 'Transfers', exact: true }).getByRole('listitem', { name: 'Photos', exact: true })
+      await item.getByRole('progressbar', { name: 'Transfer of Photos' }).waitFor()
+      expect(await item.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0')
+      expect(await item.textContent()).toContain('0 bytes of 4.0 GB')
+      expect(await item.locator('.item-title').textContent()).toBe('Photos Running')
+      const row = item.getByRole('table', { name: 'Datasets in the transfer of Photos' }).getByRole('row').filter({ hasText: 'tank/photos →' })
+      expect(await row.getByRole('cell').allTextContents()).toEqual(['photos tank/photos → backup/nas/photos', 'Sending', '0 bytes of 4.0 GB'])
+      // Still running, so it is not repeated in the history below.
+      await page.getByText('No copy has run yet.', { exact: true }).waitFor()
+
+      await item.getByRole('button', { name: 'Cancel the transfer of Photos' }).click()
+      const alert = item.getByRole('alert')
+      await alert.getByText('The identity of Home NAS has not been confirmed yet.', { exact: true }).waitFor()
+      await alert.getByText('Open Hosts, connect to it and confirm its fingerprint.', { exact: true }).waitFor()
+      expect(await item.locator('.item-title').textContent()).toBe('Photos Running')
+      expect(app.problems).toEqual([])
+    } finally {
+      await app.close()
+      await earlier.close()
     }
   })
 })

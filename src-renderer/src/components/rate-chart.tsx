@@ -23,6 +23,8 @@ export function describeRates(samples: readonly RateSample[]): string {
 }
 
 export function RateChart({ label, samples }: RateChartProps) {
+  const points = chartPoints(samples, WIDTH, HEIGHT)
+  const [x = 0, y = HEIGHT] = points.split(',').map(Number)
   return (
     <figure className="rate-chart">
       <svg
@@ -33,7 +35,9 @@ export function RateChart({ label, samples }: RateChartProps) {
         className="rate-chart-plot"
       >
         <line x1={0} y1={HEIGHT} x2={WIDTH} y2={HEIGHT} className="rate-chart-axis" />
-        <polyline points={chartPoints(samples, WIDTH, HEIGHT)} className="rate-chart-line" vectorEffect="non-scaling-stroke" />
+        <polyline points={points} className="rate-chart-line" vectorEffect="non-scaling-stroke" />
+        {/* One reading is no line yet: mark it, so the chart does not look empty. */}
+        {samples.length === 1 ? <line x1={x} y1={y} x2={x + 4} y2={y} className="rate-chart-line" vectorEffect="non-scaling-stroke" /> : null}
       </svg>
       <figcaption className="hint" aria-hidden="true">
         Rate {describeRates(samples)}

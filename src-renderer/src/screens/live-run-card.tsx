@@ -72,7 +72,7 @@ export function LiveRunCard({ run, name, onCancelled }: LiveRunCardProps) {
         ) : null}
       </div>
       {run.message ? <p className="item-meta">{run.message}</p> : null}
-      {run.state === 'cancelled' ? (
+      {run.state === 'cancelled' && !run.message ? (
         <p className="item-meta">Nothing sent so far is lost: the next run of this job continues from where this one stopped.</p>
       ) : null}
       {cancelling.error ? <ErrorNotice error={cancelling.error} /> : null}

@@ -1,7 +1,7 @@
 // One running app for renderer tests: a fresh data folder, the real services (config
 // file, log file, keychain under a throwaway service name) and the web bridge serving
 // the built renderer. Whatever it created is removed again by close().
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { createAppContext, type AppContext } from '../../../src-main/services/app-context'
 import { openConfBackend } from '../../../src-main/adapters/config/conf-backend'
 import { startBridge } from '../../../src-main/bridge/bridge-server'
+import { CONFIG_SCHEMA_VERSION, type Config } from '../../../src-main/shared/model'
 
 type Keytar = typeof import('keytar')
 
@@ -29,13 +30,31 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export interface TestAppOptions {
+  /** A config file already there when the app starts, as after an earlier session (runs still going are followed again). */
+  readonly config?: Partial<Omit<Config, 'schemaVersion'>>
+  /** Milliseconds between the services' progress events while following a run. */
+  readonly progressTickMs?: number
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   for (const built of [join(rendererDir, 'index.html'), bridgeClientFile]) {
     if (!existsSync(built)) throw new Error(`${built} is missing: run the renderer tests with \`npm run test:renderer\`, which builds first.`)
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-renderer-'))
   const keychainService = `zfs-offsite-test-${randomBytes(6).toString('hex')}`
-  const context = createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService })
+  if (options.config) {
+    const doc = { schemaVersion: CONFIG_SCHEMA_VERSION, hosts: [], jobs: [], runs: [], preferences: {}, ...options.config }
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify(doc), { mode: 0o600 })
+  }
+  const context = createAppContext({
+    dataDir,
+    transport: 'bridge',
+    version: '0.0.0-test',
+    openConfig: openConfBackend,
+    keychainService,
+    ...(options.progressTickMs === undefined ? {} : { progressTickMs: options.progressTickMs }),
+  })
   const bridge = await startBridge({ context, rendererDir, bridgeClientFile })
   return {
     url: bridge.url,
