@@ -39,7 +39,7 @@ export function JobPlanSummary({ jobName, plan }: JobPlanSummaryProps) {
               <li key={`${w.code}-${w.message}`}>{w.message}</li>
             ))}
             {plan.unmet.map((u) => (
-              <li key={u}>{u}</li>
+              <li key={u}>{`The NAS cannot apply the ${u}.`}</li>
             ))}
           </ul>
         </div>

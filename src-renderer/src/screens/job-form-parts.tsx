@@ -42,7 +42,7 @@ export function ShapingFields({ draft, set, issues }: DraftFieldsProps) {
         onChange={(v) => set('rateLimitMiB', v)}
         error={issues.get('rateLimitBytesPerSecond')}
         inputProps={{ min: 0, step: 'any', inputMode: 'decimal' }}
-        hint="Optional. Keeps your internet usable while a copy runs; empty sends as fast as the line allows (needs pv on the NAS)."
+        hint="Optional. Keeps your internet usable while a copy runs; empty sends as fast as the line allows (needs pv or mbuffer on the NAS)."
       />
       <TextField
         label={FIELD_LABELS.bufferBytes}
