@@ -52,8 +52,8 @@ export function createJobServices(deps: JobServiceDeps): { [M in JobMethod]: Ser
   }
 
   const dataset = (field: string, value: string): DatasetName => {
-    const c = checkedDataset(field, value)
-    if (!c.ok) throw invalid(`Not a dataset name ZFS accepts: ${c.reason}`, 'Use the name as ZFS shows it, for example tank/photos.', field)
+    const c = checkedDataset(value)
+    if (!c.ok) throw invalid(`“${value}” is not a dataset name ZFS accepts: ${c.reason}`, 'Use the name as ZFS shows it, for example tank/photos.', field)
     return c.value
   }
 

@@ -109,7 +109,8 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
   function progressOf(run: RunRecord, state: RunState | null, rate: number, sinceLastByte: number, stallSeconds: number): RunProgress {
     const datasets = run.transfers.map((t, index) => {
       const s = state?.transfers.find((x) => x.index === index)
-      const streamed = s?.bytesDone ?? 0
+      // zfs send reports once a second, so its last count trails a finished stream.
+      const streamed = s ? (s.status === 'succeeded' && s.totalBytes !== null ? Math.max(s.bytesDone, s.totalBytes) : s.bytesDone) : 0
       const total = s?.totalBytes != null ? t.resumedFromBytes + s.totalBytes : t.bytesTotal
       const status: RunProgress['datasets'][number]['status'] = s ? s.status : t.status
       return { ...t, index, status, bytesDone: t.resumedFromBytes + streamed, bytesTotal: total }
@@ -238,6 +239,11 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
     if (!failed) return appError('RUN_FAILED', 'The run ended before it finished.', 'Start it again; it continues where it stopped.')
     const text = [...failed.sendMessages, ...failed.errors].join('\n')
     const statuses = failed.stageStatus ?? []
+    // The first stage that failed says why; later stages mostly report the cut stream.
+    if ((statuses[0] ?? 0) !== 0 && failed.sendMessages.length > 0) {
+      const fromSend = classifyError(failed.sendMessages.join('\n'), statuses[0]!)
+      if (fromSend.code !== 'COMMAND_FAILED') return { ...fromSend, details: text }
+    }
     const classified = classifyError(text, statuses.find((s) => s !== 0) ?? null)
     if (classified.code !== 'COMMAND_FAILED') return classified
     if ((statuses[0] ?? 0) !== 0 && statuses.slice(1).every((s) => s === 0)) {
@@ -256,7 +262,8 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
     const transfers = run.transfers.map((t, index) => {
       const s = state.transfers.find((x) => x.index === index)
       const status: RunRecord['transfers'][number]['status'] = s ? s.status : 'waiting'
-      return { ...t, status, bytesDone: t.resumedFromBytes + (s?.bytesDone ?? 0), ...(s?.totalBytes != null ? { bytesTotal: t.resumedFromBytes + s.totalBytes } : {}) }
+      const streamed = s ? (s.status === 'succeeded' && s.totalBytes !== null ? Math.max(s.bytesDone, s.totalBytes) : s.bytesDone) : 0
+      return { ...t, status, bytesDone: t.resumedFromBytes + streamed, ...(s?.totalBytes != null ? { bytesTotal: t.resumedFromBytes + s.totalBytes } : {}) }
     })
     let next: RunRecord = {
       ...run,
@@ -284,8 +291,14 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
     events.emit('jobState', { jobId: next.jobId, runId: next.id, state: next.outcome === 'running' ? 'failed' : next.outcome, ...(message ? { message } : {}) })
     logger.info('run ended', { runId: next.id, jobId: next.jobId, outcome: next.outcome, bytes: next.bytes, errorCode: next.errorCode })
     // A resumed transfer only finishes the interrupted snapshot: send what is newer too.
-    if (next.outcome === 'succeeded' && next.notes.some((n) => n.startsWith('Resumed')) && followUps < MAX_FOLLOW_UPS && !disposed) {
-      void begin(next.jobId, followUps + 1).catch((err: unknown) => logger.warn('follow-up run did not start', { jobId: next.jobId, error: err instanceof Error ? err.message : String(err) }))
+    // A snapshot deleted on the NAS after the plan was made: plan again and go on.
+    const resumed = next.outcome === 'succeeded' && next.notes.some((n) => n.startsWith('Resumed'))
+    const vanished = next.outcome === 'failed' && next.error?.code === 'ZFS_DATASET_MISSING'
+    if ((resumed || vanished) && followUps < MAX_FOLLOW_UPS && !disposed) {
+      const carry = vanished ? [`Planned again after run ${next.id} failed: ${next.error!.cause}`] : []
+      void begin(next.jobId, followUps + 1, carry).catch((err: unknown) =>
+        logger.warn('follow-up run did not start', { jobId: next.jobId, error: err instanceof Error ? err.message : String(err) }),
+      )
     }
     return next
   }
@@ -338,7 +351,7 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
 
   // ---- starting a run ---------------------------------------------------------------
 
-  async function begin(jobId: string, followUps: number): Promise<RunRecord> {
+  async function begin(jobId: string, followUps: number, carry: readonly string[] = []): Promise<RunRecord> {
     const job = jobOf(jobId)
     if (!job.receiver) {
       throw new AppFailure(
@@ -352,7 +365,7 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
     starting.add(jobId)
     try {
       const { nas, target } = await connections(job)
-      const notes: string[] = []
+      const notes: string[] = [...carry]
       let planned = await planJob(job, nas, target)
       // Stale partial receives are discarded (receive -A) and the job planned again, once.
       const stale = planned.specs.flatMap((s) => runWork([{ spec: s.spec, plan: s.plan }], job.receiver!, {}).onTarget)

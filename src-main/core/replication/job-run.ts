@@ -11,10 +11,10 @@ import { pipelineStages, shapingStage, type PipelineOptions, type ReceiverEndpoi
 import type { RunTransfer } from './run-script'
 import type { CommandSpec } from '../zfs/command'
 
-/** A name the person typed, checked against OpenZFS's rules; the reason names the field. */
-export function checkedDataset(field: string, value: string): { ok: true; value: DatasetName } | { ok: false; reason: string } {
+/** A name the person typed, checked against OpenZFS's rules. */
+export function checkedDataset(value: string): { ok: true; value: DatasetName } | { ok: false; reason: string } {
   const c = checkDatasetName(value)
-  return c.ok ? { ok: true, value: c.value } : { ok: false, reason: `${field}: ${c.reason}` }
+  return c.ok ? { ok: true, value: c.value } : { ok: false, reason: c.reason }
 }
 
 /** Where a source lands: under the target parent, by its last name part (tank/photos → backup/nas/photos). */

@@ -77,7 +77,7 @@ describe('jobs service', () => {
     const err = await callFails('addJob', input({ name: 'Bad', sources: [{ dataset: 'tank//photos', recursive: true }], exclusions: [] }))
     expect(err.code).toBe('INVALID_INPUT')
     expect(err.details).toBe('sources.0.dataset')
-    expect(err.cause).toMatch(/sources\.0\.dataset: /)
+    expect(err.cause).toMatch(/^“tank\/\/photos” is not a dataset name ZFS accepts: /)
     expect(storedJobs()).toEqual(before)
   })
 
