@@ -22,6 +22,7 @@ export interface AppContextOptions {
   readonly secrets?: SecretStore
   readonly echoLogs?: boolean
   readonly progressTickMs?: number
+  readonly runLivenessMs?: number
 }
 
 export interface AppContext {
@@ -64,6 +65,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     onHostServices: (h) => (hosts = h),
     onRunServices: (r) => (runs = r),
     ...(options.progressTickMs ? { progressTickMs: options.progressTickMs } : {}),
+    ...(options.runLivenessMs ? { runLivenessMs: options.runLivenessMs } : {}),
   })
   logger.info('app started', { transport: options.transport, version: options.version })
   // Runs that were going when the app last quit go on on the NAS: show them again.

@@ -35,6 +35,8 @@ export interface ServiceDeps {
   readonly onRunServices?: (runs: RunServices) => void
   /** Milliseconds between progress events; tests may ask for more often. */
   readonly progressTickMs?: number
+  /** Milliseconds between checks that a followed run is alive on the NAS. */
+  readonly runLivenessMs?: number
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -49,7 +51,15 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.sshTimings ? { timings: deps.sshTimings } : {}),
   })
   deps.onHostServices?.(hosts)
-  const runs = createRunServices({ config, logger, events: deps.events, hosts, now, ...(deps.progressTickMs ? { tickMs: deps.progressTickMs } : {}) })
+  const runs = createRunServices({
+    config,
+    logger,
+    events: deps.events,
+    hosts,
+    now,
+    ...(deps.progressTickMs ? { tickMs: deps.progressTickMs } : {}),
+    ...(deps.runLivenessMs ? { livenessMs: deps.runLivenessMs } : {}),
+  })
   deps.onRunServices?.(runs)
   const jobs = createJobServices({ config, logger, hosts, now, isRunning: runs.isRunning })
 

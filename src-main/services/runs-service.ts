@@ -38,6 +38,8 @@ export interface RunServiceDeps {
   readonly stateRoot?: string
   /** Where the per-job lock lives on the NAS (shared with scheduled runs). */
   readonly lockDir?: string
+  /** Milliseconds between checks that a run's script is still alive on the NAS. */
+  readonly livenessMs?: number
 }
 
 export interface RunServices {
@@ -74,6 +76,7 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
   const tickMs = deps.tickMs ?? 1_000
   const stateRoot = deps.stateRoot ?? DEFAULT_STATE_ROOT
   const lockDir = deps.lockDir ?? DEFAULT_LOCK_DIR
+  const livenessMs = deps.livenessMs ?? 15_000
   const watches = new Map<string, Watch>()
   /** Jobs between "start" and the run being followed (planning, starting). */
   const starting = new Set<string>()
@@ -181,8 +184,33 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
       events.emit('progress', watch.progress)
     }
 
+    // A script killed from outside (or a NAS that restarted) never writes its end: check
+    // now and then that it is alive; if not, read the file once more and stop following.
+    let lost = false
+    let checking = false
+    let tail: AbortController | null = null
+    const checkAlive = async (): Promise<void> => {
+      const st = parseRunState(text)
+      if (checking || st.pid === null || /\t(run-end|busy)\t/.test(text)) return
+      checking = true
+      try {
+        const nas = await deps.hosts.connection(run.nasHostId!)
+        const probe = await nas.exec(['kill', '-0', String(st.pid)])
+        if (probe.kind !== 'exited' || probe.code === 0) return
+        const again = await nas.exec(['cat', `${run.stateDir}/state.tsv`])
+        if (again.kind === 'exited' && again.code === 0) text = again.stdout
+        if (!/\t(run-end|busy)\t/.test(text)) lost = true
+        tail?.abort()
+      } catch {
+        // Unreachable NAS: the follow loop reports and retries that.
+      } finally {
+        checking = false
+      }
+    }
+
     watch.done = (async (): Promise<RunRecord> => {
       const timer = setInterval(tick, tickMs)
+      const liveness = setInterval(() => void checkAlive(), livenessMs)
       try {
         // Follow the state file until the run's end (or busy) is in it. The connection may
         // drop (laptop asleep, network gone): the run goes on on the NAS; follow again.
@@ -190,18 +218,20 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
           if (disposed || controller.signal.aborted) {
             throw new AppFailure(appError('COMMAND_ABORTED', 'Stopped following the run.', 'The run goes on on the NAS; the app shows it again when it starts.'))
           }
-          const tail = new AbortController()
-          const stop = () => tail.abort()
+          const current = new AbortController()
+          tail = current
+          const stop = () => current.abort()
           controller.signal.addEventListener('abort', stop, { once: true })
           try {
             const nas = await deps.hosts.connection(run.nasHostId!)
-            text = ''
+            let fresh = ''
             await nas.exec(['sh', '-c', followStateCommand(run.stateDir!)], {
-              signal: tail.signal,
+              signal: current.signal,
               onStdout: (chunk) => {
-                text += chunk
+                fresh += chunk
+                text = fresh
                 // Checked on the text's end, not the chunk: a line may arrive in two pieces.
-                if (/\t(run-end|busy)\t/.test(text.slice(-(chunk.length + 256)))) tail.abort()
+                if (/\t(run-end|busy)\t/.test(text.slice(-(chunk.length + 256)))) current.abort()
               },
             })
           } catch (err) {
@@ -209,7 +239,7 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
           } finally {
             controller.signal.removeEventListener('abort', stop)
           }
-          if (/\t(run-end|busy)\t/.test(text)) break
+          if (lost || /\t(run-end|busy)\t/.test(text)) break
           // Back off while the NAS is unreachable (the run keeps going there meanwhile).
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5)))
@@ -222,6 +252,7 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
         return await finish(run, parseRunState(text), followUps)
       } finally {
         clearInterval(timer)
+        clearInterval(liveness)
         watches.delete(run.id)
       }
     })()
@@ -236,7 +267,13 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
       return appError('JOB_BUSY', `Another run of this job is already copying (${holder}).`, 'Wait for it to finish; its progress shows on the Transfers screen.', holder)
     }
     const failed = state.transfers.find((t) => t.status === 'failed')
-    if (!failed) return appError('RUN_FAILED', 'The run ended before it finished.', 'Start it again; it continues where it stopped.')
+    if (!failed) {
+      return appError(
+        'RUN_FAILED',
+        'The run stopped on the NAS before it finished (it was stopped from outside, or the NAS restarted).',
+        'Start it again; it continues where it stopped.',
+      )
+    }
     const text = [...failed.sendMessages, ...failed.errors].join('\n')
     const statuses = failed.stageStatus ?? []
     // The first stage that failed says why; later stages mostly report the cut stream.

@@ -222,12 +222,14 @@ describe('replication runs on the lab', () => {
   })
 
   it('resumes a run cut off mid-stream (tunnel down, then the NAS pipeline killed), and the data checksums match', async () => {
-    await write('tank/photos', 'e.bin', 4, 's5')
+    await call('updateJob', { id: photos.id, rateLimitBytesPerSecond: 256 * 1024 })
+    await write('tank/photos', 'e.bin', 8, 's5')
     const started = await call<RunRecord>('startRun', { jobId: photos.id })
     const ended = runEnded(started.id)
     await receivedAtLeast('backup/nas/photos', 1024 * 1024)
     await lab.nas.run('ip link set wg-backup down')
-    await lab.nas.run(`pkill -KILL -f '^zfs send' || true`)
+    // Every stage before ssh: a buffer may hold the whole stream once zfs send is done.
+    await lab.nas.run(`pkill -KILL -f '^zfs send'; pkill -KILL -x mbuffer; pkill -KILL -x pv; true`)
     expect((await ended).state).toBe('failed')
     const failed = (await call<RunRecord[]>('listRuns', { jobId: photos.id, limit: 5 }))[0]!
     expect(failed.error?.cause).toBeTruthy()
@@ -256,8 +258,8 @@ describe('replication runs on the lab', () => {
   })
 
   it('shows a cancelled run as paused; when its snapshot is gone, the stale partial copy is discarded and the job planned again', async () => {
-    await call('updateJob', { id: photos.id, rateLimitBytesPerSecond: 512 * 1024 })
-    await write('tank/photos', 'f.bin', 4, 's6')
+    await call('updateJob', { id: photos.id, rateLimitBytesPerSecond: 256 * 1024 })
+    await write('tank/photos', 'f.bin', 8, 's6')
     const started = await call<RunRecord>('startRun', { jobId: photos.id })
     const ended = runEnded(started.id)
     await receivedAtLeast('backup/nas/photos', 1024 * 1024)

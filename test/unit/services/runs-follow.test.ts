@@ -1,8 +1,10 @@
 // Following a run through its state file, with the real transport: a local OpenSSH server
 // stands in for the NAS, and the test writes the state file the run script would write
 // (its lines carry zfs send's captured progress output). Proves reattaching after a
-// restart, progress from the file, a stall after the job's stall time, and how a
-// failed, cancelled or busy run ends up in the history. ZFS itself is in the lab tests.
+// restart, progress from the file, a stall after the job's stall time, a script that
+// died without writing its end, and how a failed, cancelled or busy run ends up in the
+// history (a run still going carries this test's own pid, which is alive). ZFS itself
+// is in the lab tests.
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,7 +29,7 @@ const progressLines = readFileSync(join(FIXTURES, 'zfs-2.3', 'send-progress-vP.s
 let clock = 1_795_000_000_000_000
 const line = (...fields: (string | number)[]) => `${(clock += 1000)}\t${fields.join('\t')}\n`
 
-const open = () => createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService, progressTickMs: 200 })
+const open = () => createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService, progressTickMs: 200, runLivenessMs: 500 })
 
 function event<T>(c: AppContext, pick: (e: { name: string; payload: unknown }) => T | undefined, what: string, seconds = 30): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -105,7 +107,7 @@ afterAll(async () => {
 
 describe('following a run on the NAS', () => {
   it('reattaches after a restart, shows progress from the state file, and keeps a failure with its cause', async () => {
-    const file = seedRun('run-failing', line('run-start', 'run-failing', 4242, 4242, 1) + line('step-start', 0, 'tank/plain', 'backup/nas/plain', 'full copy of tank/plain@c'))
+    const file = seedRun('run-failing', line('run-start', 'run-failing', process.pid, process.pid, 1) + line('step-start', 0, 'tank/plain', 'backup/nas/plain', 'full copy of tank/plain@c'))
     ctx?.dispose()
     ctx = open()
     const c = ctx
@@ -129,7 +131,7 @@ describe('following a run on the NAS', () => {
   })
 
   it('reports a stall once no byte has moved for the job’s stall time, and a cancel as paused', async () => {
-    const file = seedRun('run-stalling', line('run-start', 'run-stalling', 4343, 4343, 1) + line('step-start', 0, 'tank/plain', 'backup/nas/plain', 'full copy of tank/plain@c'))
+    const file = seedRun('run-stalling', line('run-start', 'run-stalling', process.pid, process.pid, 1) + line('step-start', 0, 'tank/plain', 'backup/nas/plain', 'full copy of tank/plain@c'))
     ctx?.dispose()
     ctx = open()
     const c = ctx
@@ -145,6 +147,19 @@ describe('following a run on the NAS', () => {
     expect(run).toMatchObject({ id: 'run-stalling', outcome: 'cancelled' })
     expect(run!.error).toBeUndefined()
   }, 60_000)
+
+  it('reports a run whose script died on the NAS without writing its end as failed, resumable', async () => {
+    // A pid that is not running: the script was killed, or the NAS restarted.
+    seedRun('run-killed', line('run-start', 'run-killed', 999_999_999, 999_999_999, 1) + line('step-start', 0, 'tank/plain', 'backup/nas/plain', 'full copy of tank/plain@c'))
+    ctx?.dispose()
+    ctx = open()
+    const end = await ended(ctx, 'run-killed')
+    expect(end.state).toBe('failed')
+    const [run] = await ctx.services.listRuns({ jobId: job.id, limit: 1 })
+    expect(run).toMatchObject({ outcome: 'failed', errorCode: 'RUN_FAILED' })
+    expect(run!.error!.cause).toMatch(/stopped on the NAS before it finished/)
+    expect(run!.error!.fix).toMatch(/continues where it stopped/)
+  })
 
   it('records a run refused by the NAS lock as busy, naming who holds it', async () => {
     seedRun('run-refused', line('busy', 'run-other 777'))
