@@ -283,7 +283,11 @@ export async function prepareTunnelAndReceiveUser(): Promise<void> {
      cat > /home/zfsreceive/.ssh/authorized_keys
      chown zfsreceive:zfsreceive /home/zfsreceive/.ssh/authorized_keys
      chmod 600 /home/zfsreceive/.ssh/authorized_keys
-     zfs allow -u zfsreceive create,mount,receive ${offsite.pool}`,
+     zfs allow -u zfsreceive create,mount,receive ${offsite.pool}
+     # A receive whose connection was cut ends within a minute (sshd notices the dead
+     # client), so its partial state can be resumed instead of staying busy for hours.
+     printf 'Match User zfsreceive\n  ClientAliveInterval 15\n  ClientAliveCountMax 3\n' > /etc/ssh/sshd_config.d/zfs-offsite-receive.conf
+     systemctl reload ssh`,
     { stdin: `${nasKey}\n` },
   );
   await nas.run(
@@ -311,6 +315,7 @@ export async function resetToBare(): Promise<void> {
       zfs unallow -u zfsreceive ${offsite.pool} 2>/dev/null || true
       pkill -KILL -u zfsreceive 2>/dev/null || true
       if id zfsreceive >/dev/null 2>&1; then userdel -r zfsreceive 2>/dev/null || userdel zfsreceive; fi
-      rm -rf /home/zfsreceive`),
+      rm -rf /home/zfsreceive
+      if [ -f /etc/ssh/sshd_config.d/zfs-offsite-receive.conf ]; then rm -f /etc/ssh/sshd_config.d/zfs-offsite-receive.conf; systemctl reload ssh; fi`),
   ]);
 }

@@ -236,7 +236,10 @@ describe('replication runs on the lab', () => {
     await lab.nas.run('ip link set wg-backup up')
     // The off-site receive learns of the cut only when the tunnel carries the closed
     // connection's last packets again; then ZFS saves the partial state.
-    await until('a resume token off-site', async () => (await lines('offsite', 'zfs get -H -o value receive_resume_token backup/nas/photos'))[0] !== '-', 300_000, 1_000)
+    // sshd there drops the dead session within a minute (ClientAliveInterval, set up with
+    // the receive user); until then the old receive still holds the partial state.
+    await until('the cut-off receive to end off-site', async () => (await lab.offsite.run('pgrep -u zfsreceive -x zfs', { allowFail: true })).code !== 0, 300_000, 1_000)
+    expect(await lines('offsite', 'zfs get -H -o value receive_resume_token backup/nas/photos')).not.toEqual(['-'])
 
     await call('updateJob', { id: photos.id, rateLimitBytesPerSecond: null })
     const plan = await call<PlanView>('planJob', { id: photos.id })
