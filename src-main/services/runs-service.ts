@@ -276,6 +276,16 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
     }
     const text = [...failed.sendMessages, ...failed.errors].join('\n')
     const statuses = failed.stageStatus ?? []
+    // EBUSY while the target has a token (libzfs_sendrecv.c): another receive still
+    // holds the partial state, typically one whose connection was cut and not yet noticed.
+    if (/contains partially-complete state from "zfs receive -s"/.test(text)) {
+      return appError(
+        'RUN_FAILED',
+        `The off-site box is still receiving an earlier, interrupted copy into ${failed.target}.`,
+        'Start the run again in a few minutes: the off-site box ends that receive once it notices its connection is gone, and the copy then resumes.',
+        text,
+      )
+    }
     // The first stage that failed says why; later stages mostly report the cut stream.
     if ((statuses[0] ?? 0) !== 0 && failed.sendMessages.length > 0) {
       const fromSend = classifyError(failed.sendMessages.join('\n'), statuses[0]!)

@@ -161,6 +161,24 @@ describe('following a run on the NAS', () => {
     expect(run!.error!.fix).toMatch(/continues where it stopped/)
   })
 
+  it('says so when the off-site box is still receiving an earlier, cut-off copy', async () => {
+    // What the lab's receive printed (libzfs: EBUSY while the target holds a resume token).
+    const busy = 'cannot receive resume stream: destination backup/nas/plain contains partially-complete state from "zfs receive -s".'
+    seedRun(
+      'run-overlap',
+      line('run-start', 'run-overlap', process.pid, process.pid, 1) +
+        line('step-start', 0, 'tank/plain', 'backup/nas/plain', 'resume tank/plain@c') +
+        line('stderr', 0, busy) +
+        line('step-end', 0, '141 1') +
+        line('run-end', 'failed'),
+    )
+    ctx?.dispose()
+    ctx = open()
+    expect((await ended(ctx, 'run-overlap')).state).toBe('failed')
+    const [run] = await ctx.services.listRuns({ jobId: job.id, limit: 1 })
+    expect(run!.error).toMatchObject({ code: 'RUN_FAILED', cause: 'The off-site box is still receiving an earlier, interrupted copy into backup/nas/plain.', details: busy })
+  })
+
   it('records a run refused by the NAS lock as busy, naming who holds it', async () => {
     seedRun('run-refused', line('busy', 'run-other 777'))
     ctx?.dispose()
