@@ -531,7 +531,16 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
         throw new AppFailure(appError('INVALID_INPUT', 'That run has already ended.', 'Nothing to cancel.', 'runId'))
       }
       const nas = await deps.hosts.connection(run.nasHostId!)
-      const pgid = run.pgid ?? parseRunState(await nas.run({ argv: ['cat', `${run.stateDir}/state.tsv`], successCodes: [0] })).pgid ?? undefined
+      // A transient unit is stopped by name; without systemd the script's process group is
+      // signalled, read from the state file when the app has not seen it yet.
+      let pgid = run.pgid
+      if (!run.systemd && pgid === undefined) {
+        const file = await nas.exec(['cat', `${run.stateDir}/state.tsv`])
+        pgid = (file.kind === 'exited' && file.code === 0 ? parseRunState(file.stdout).pgid : null) ?? undefined
+        if (pgid === undefined) {
+          throw new AppFailure(appError('RUN_FAILED', 'The run has not started on the NAS yet, so there is nothing to stop.', 'Try Cancel again in a moment.'))
+        }
+      }
       await nas.run({ argv: ['sh', '-c', cancelRunCommand({ runId, systemd: run.systemd ?? false, ...(pgid !== undefined ? { pgid } : {}) })], successCodes: [0, 5] })
       logger.info('run cancel requested', { runId, jobId: run.jobId })
       const watch = watches.get(runId) ?? follow(run, MAX_FOLLOW_UPS)

@@ -52,6 +52,8 @@ interface MutableTransfer {
   lastActivityUs: number
 }
 
+const RESUME_DUMP = /^(resume token contents:|nvlist version: \d+|\t[a-z_]+ = .*)$/
+
 export function parseRunState(text: string): RunState {
   let runId: string | null = null
   let pid: number | null = null
@@ -103,6 +105,8 @@ export function parseRunState(text: string): RunState {
       case 'progress': {
         const t = transfer(Number(f[2]), at)
         const text = f.slice(3).join('\t')
+        // `send -t` first prints the token's contents (an nvlist dump): not a message.
+        if (RESUME_DUMP.test(text)) break
         if (parseSendProgressLine(text).kind === 'other' && text.trim() !== '') t.sendMessages.push(text)
         else t.tracker.push(text)
         break
