@@ -44,6 +44,14 @@ export function mergeKnownHosts(current: string, line: string): { readonly text:
   return same ? { text: current, changed: false } : { text, changed: true }
 }
 
+/** The file without any line for `name` (undo); other hosts kept. */
+export function withoutKnownHost(current: string, name: string): { readonly text: string; readonly changed: boolean } {
+  const lines = current === '' ? [] : current.replace(/\n$/, '').split('\n')
+  const kept = lines.filter((l) => !l.split(/\s+/)[0]!.split(',').includes(name))
+  const text = kept.length === 0 ? '' : kept.join('\n') + '\n'
+  return { text, changed: text !== current }
+}
+
 export function readKnownHostsCommand(path: string = NAS_KNOWN_HOSTS): CommandSpec {
   return { argv: ['sh', '-c', 'if [ -e "$1" ]; then echo present; cat "$1"; else echo absent; fi', 'sh', checkRemotePath(path)], successCodes: [0] }
 }

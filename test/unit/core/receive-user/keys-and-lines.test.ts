@@ -15,7 +15,7 @@ import {
   readAuthorizedKeysCommand,
   writeAuthorizedKeysCommand,
 } from '../../../../src-main/core/receive-user/authorized-keys'
-import { knownHostsLine, mergeKnownHosts, parseHostPublicKey, hostPublicKeyCommand, readKnownHostsCommand, writeKnownHostsCommand, parseKnownHosts } from '../../../../src-main/core/receive-user/known-hosts'
+import { knownHostsLine, mergeKnownHosts, withoutKnownHost, parseHostPublicKey, hostPublicKeyCommand, readKnownHostsCommand, writeKnownHostsCommand, parseKnownHosts } from '../../../../src-main/core/receive-user/known-hosts'
 import { isEd25519Blob, parseEd25519Line, type Ed25519Blob } from '../../../../src-main/core/receive-user/public-key'
 import { WRAPPER_PATH } from '../../../../src-main/core/receive-user/receive-wrapper'
 import { shellJoin } from '../../../../src-main/core/shell/quote'
@@ -170,6 +170,8 @@ describe('the off-site box’s key in the NAS’s own known_hosts', () => {
     const merged = mergeKnownHosts(`${other}${stale}`, line)
     expect(merged).toEqual({ text: `${other}${line}\n`, changed: true })
     expect(mergeKnownHosts(merged.text, line)).toEqual({ text: merged.text, changed: false })
+    expect(withoutKnownHost(merged.text, '10.99.0.2')).toEqual({ text: other, changed: true })
+    expect(withoutKnownHost(other, '10.99.0.2')).toEqual({ text: other, changed: false })
   })
 
   it('is written on the NAS owner-only, swapped in whole, and read back', () => {

@@ -14,6 +14,7 @@ import { receiveAbortCommand } from '../../../../src-main/core/zfs/receive-abort
 import { sshArgv } from '../../../../src-main/core/replication/pipeline'
 import { checkDatasetName, datasetName } from '../../../../src-main/core/zfs/names'
 import { shellJoin } from '../../../../src-main/core/shell/quote'
+import { forbiddenAttempts, refusedByWrapper } from '../../../../src-main/core/receive-user/verify-receive-key'
 
 let dir: string
 let wrapper: string
@@ -192,5 +193,29 @@ describe('installing the wrapper', () => {
 
   it('refuses a root that is not a dataset name', () => {
     expect(() => receiveWrapperScript({ root: 'backup/nas; id' as never })).toThrow(/not a dataset name/)
+  })
+})
+
+describe('the attempts that prove the key harmless', () => {
+  it('are each refused by the wrapper when they arrive as sshd hands them over', () => {
+    const to = { user: 'zfsreceive', host: '10.99.0.2', sshOptions: ['-o', 'StrictHostKeyChecking=yes'] }
+    const attempts = forbiddenAttempts(to, datasetName('backup/nas'), 'backup/nas/photos@s1')
+    expect(attempts.map((a) => a.label)).toEqual([
+      'destroy an off-site snapshot',
+      'roll the off-site copy back',
+      'receive with -F (which may roll back and destroy)',
+      'open a shell',
+    ])
+    for (const a of attempts) {
+      expect(a.command.argv[0]).toBe('ssh')
+      // ssh sends its last argument as the command; sshd puts it in SSH_ORIGINAL_COMMAND.
+      const r = request(a.command.argv.at(-1))
+      expect(refusedByWrapper({ exitCode: r.code, stderr: r.stderr }), a.label).toBe(true)
+    }
+  })
+
+  it('do not count a connection failure as a refusal', () => {
+    expect(refusedByWrapper({ exitCode: 255, stderr: 'ssh: connect to host 10.99.0.2 port 22: Connection timed out\n' })).toBe(false)
+    expect(refusedByWrapper({ exitCode: 1, stderr: "cannot destroy 'backup/nas/photos@s1': permission denied\n" })).toBe(false)
   })
 })
