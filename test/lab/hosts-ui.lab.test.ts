@@ -2,16 +2,13 @@
 // empty app, add the NAS, confirm its fingerprint in the dialog, and see its pools and
 // datasets (with encryption and snapshots) as the VM has them.
 // Needs the built renderer (npm run build) and the keychain (scripts/with-keyring.sh).
-import { existsSync, readFileSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
-import { join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { ensureUiPrerequisites } from './ui-prerequisites'
 import { labHosts, type Lab } from './hosts'
 import { goTo, launchBrowser, openApp, screenshotPath, type OpenedApp } from '../renderer/support/browser'
 import { startTestApp, type TestApp } from '../renderer/support/test-app'
-
-const root = resolve(import.meta.dirname, '../..')
 
 let lab: Lab
 let testApp: TestApp
@@ -20,11 +17,7 @@ let app: OpenedApp
 let page: Page
 
 beforeAll(async () => {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('hosts-ui.lab.test.ts needs the keychain: run it under scripts/with-keyring.sh')
-  if (!existsSync(join(root, 'out/renderer/index.html')) || !existsSync(join(root, 'out/bridge-client/bridge-client.js'))) {
-    const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
-    if (built.status !== 0) throw new Error('npm run build failed')
-  }
+  ensureUiPrerequisites('hosts-ui.lab.test.ts')
   lab = await labHosts()
   await lab.nas.run(
     `set -e

@@ -2,17 +2,13 @@
 // and the lab's NAS and off-site box: make the job in the Jobs form, start it, and watch
 // the Transfers screen's progress bar move to done while the data crosses the tunnel.
 // Needs the built renderer (npm run build) and the keychain (scripts/with-keyring.sh).
-import { existsSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { ensureUiPrerequisites } from './ui-prerequisites'
 import { labHosts, prepareTunnelAndReceiveUser, type Lab } from './hosts'
 import { goTo, launchBrowser, openApp, screenshotPath, type OpenedApp } from '../renderer/support/browser'
 import { startTestApp, type TestApp } from '../renderer/support/test-app'
 import type { Host } from '../../src-main/shared/model'
-
-const root = resolve(import.meta.dirname, '../..')
 
 let lab: Lab
 let testApp: TestApp
@@ -21,11 +17,7 @@ let app: OpenedApp
 let page: Page
 
 beforeAll(async () => {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('transfers-ui.lab.test.ts needs the keychain: run it under scripts/with-keyring.sh')
-  if (!existsSync(join(root, 'out/renderer/index.html')) || !existsSync(join(root, 'out/bridge-client/bridge-client.js'))) {
-    const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
-    if (built.status !== 0) throw new Error('npm run build failed')
-  }
+  ensureUiPrerequisites('transfers-ui.lab.test.ts')
   lab = await labHosts()
   await prepareTunnelAndReceiveUser()
   await lab.nas.run(
