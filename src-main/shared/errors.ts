@@ -63,6 +63,23 @@ export const errorCodes = [
   'PLAN_BLOCKED',
   'RUN_FAILED',
   'VERIFY_MISMATCH',
+  // The setup wizard (src-main/services/wizard-service.ts).
+  'WIZARD_STEP_REFUSED',
+  'HOST_ROLE_MISMATCH',
+  'SUDO_REQUIRED',
+  'WG_NOT_INSTALLED',
+  'WG_NO_HANDSHAKE',
+  'WG_PING_FAILED',
+  'WG_NO_FREE_ADDRESS',
+  'WG_NO_FREE_PORT',
+  'WG_CONFIG_NOT_OURS',
+  'HOST_KEY_MISMATCH',
+  'RECEIVE_LOGIN_FAILED',
+  'RECEIVE_COMMAND_REFUSED',
+  'RECEIVE_PERMISSION_MISSING',
+  'RECEIVE_KEY_TOO_WIDE',
+  'PREFLIGHT_BLOCKED',
+  'DATASET_HAS_CHILDREN',
 ] as const
 
 export const ErrorCodeSchema = z.enum(errorCodes)

@@ -1,6 +1,7 @@
 // The domain records the app stores and shows: hosts, jobs, runs, preferences, log
 // entries, and the config document that holds them. Never a secret in any of these.
 import { z } from 'zod'
+import { WizardStateSchema } from './wizard'
 
 const id = z.string().regex(/^[a-z0-9-]{1,64}$/, 'an id is lower-case letters, digits and dashes')
 
@@ -172,7 +173,7 @@ export const PreferencesSchema = z.object({
 })
 export type Preferences = z.infer<typeof PreferencesSchema>
 
-export const CONFIG_SCHEMA_VERSION = 2
+export const CONFIG_SCHEMA_VERSION = 3
 
 export const ConfigSchema = z.object({
   schemaVersion: z.literal(CONFIG_SCHEMA_VERSION),
@@ -180,6 +181,8 @@ export const ConfigSchema = z.object({
   jobs: z.array(JobSchema),
   runs: z.array(RunRecordSchema),
   preferences: PreferencesSchema,
+  /** The setup wizard in progress (or finished), so a restarted app resumes it; null before it starts. */
+  wizard: WizardStateSchema.nullable().default(null),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

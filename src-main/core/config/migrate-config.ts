@@ -39,6 +39,9 @@ export const migrations: readonly Migration[] = [
     }),
     schemaVersion: 2,
   }),
+  // 2 → 3: the setup wizard's progress is kept, so a restarted app resumes it. A version-2
+  // app had no wizard: none started.
+  (doc) => ({ ...doc, wizard: doc['wizard'] ?? null, schemaVersion: 3 }),
 ]
 
 export function versionOf(doc: Record<string, unknown>): number {

@@ -24,7 +24,7 @@ import { allowCommand, showAllowCommand } from '../receive-user/delegation'
 import { createParentCommand } from '../receive-user/parent-dataset'
 import { forbiddenAttempts } from '../receive-user/verify-receive-key'
 import type { Ed25519Blob } from '../receive-user/public-key'
-import type { WizardHost } from './wizard-state'
+import type { WizardHost } from '../../shared/wizard'
 
 export interface ShownCommand {
   readonly host: WizardHost

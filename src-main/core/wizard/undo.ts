@@ -11,7 +11,8 @@ import { removeWrapperCommand } from '../receive-user/receive-wrapper'
 import { unallowCommand } from '../receive-user/delegation'
 import { removeEmptyParentCommand } from '../receive-user/parent-dataset'
 import { readKnownHostsCommand, parseKnownHosts, withoutKnownHost, writeKnownHostsCommand } from '../receive-user/known-hosts'
-import type { Created, WizardHost } from './wizard-state'
+import { removeSshdDropinCommand } from '../receive-user/sshd-dropin'
+import type { Created, WizardHost } from '../../shared/wizard'
 
 export type UndoAction =
   | { readonly kind: 'run'; readonly host: WizardHost; readonly label: string; readonly command: CommandSpec; readonly undoes: Created }
@@ -59,6 +60,8 @@ function undoOne(c: Created): UndoAction[] {
           write: (text) => writeAuthorizedKeysCommand(c.user, text),
         },
       ]
+    case 'sshd-dropin':
+      return [run('take out the sshd setting for the receive user', removeSshdDropinCommand(c.path))]
     case 'known-host':
       return [
         {
@@ -77,7 +80,7 @@ function undoOne(c: Created): UndoAction[] {
 
 // Within one step, what depends on something is undone before it: the tunnel is stopped
 // before its files go, the rights and key line before the user, the user before nothing.
-const ORDER: readonly Created['kind'][] = ['wg-unit', 'wg-conf', 'wg-key', 'authorized-key', 'delegation', 'wrapper', 'receive-user', 'known-host', 'nas-key', 'dataset']
+const ORDER: readonly Created['kind'][] = ['wg-unit', 'wg-conf', 'wg-key', 'authorized-key', 'delegation', 'wrapper', 'receive-user', 'sshd-dropin', 'known-host', 'nas-key', 'dataset']
 
 /** The actions that undo `created` (one step's record), in the order to run them. */
 export function undoActions(created: readonly Created[]): UndoAction[] {

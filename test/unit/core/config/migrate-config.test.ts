@@ -24,6 +24,7 @@ describe('migrateConfig', () => {
       jobs: [],
       runs: [],
       preferences: { theme: 'system', notifyOnFailure: true },
+      wizard: null,
     })
   })
 
@@ -69,6 +70,40 @@ describe('migrateConfig', () => {
       send: { raw: true, intermediates: true },
     })
     expect(out.config.runs[0]).toMatchObject({ id: 'r1', outcome: 'failed', errorCode: 'ZFS_OUT_OF_SPACE', notes: [], transfers: [] })
+  })
+
+  it('carries a version-2 document to version 3 with no wizard started, keeping its hosts and jobs', () => {
+    const v2 = migrateConfig({ schemaVersion: 1, hosts: [], jobs: [], runs: [], preferences: { theme: 'dark' } }).config
+    const doc = { ...JSON.parse(JSON.stringify(v2)), schemaVersion: 2 } as Record<string, unknown>
+    delete doc['wizard']
+    const out = migrateConfig(doc)
+    expect(out.fromVersion).toBe(2)
+    expect(out.changed).toBe(true)
+    expect(out.config.schemaVersion).toBe(3)
+    expect(out.config.wizard).toBeNull()
+    expect(out.config.preferences.theme).toBe('dark')
+  })
+
+  it('keeps a stored wizard across a restart and refuses one that is not a wizard', () => {
+    const wizard = {
+      version: 1,
+      nasHostId: 'nas-1',
+      offsiteHostId: 'off-1',
+      updatedAt: '2026-12-01T10:00:00.000Z',
+      steps: {
+        tunnel: { status: 'running', startedAt: '2026-12-01T10:00:00.000Z', created: [{ kind: 'wg-key', host: 'nas', interface: 'wg-zfs-offsite' }] },
+        'receive-user': { status: 'pending' },
+        destination: { status: 'pending' },
+        preflight: { status: 'pending' },
+        job: { status: 'pending' },
+      },
+    }
+    const out = migrateConfig({ ...migrateConfig({}).config, wizard })
+    expect(out.changed).toBe(false)
+    expect(out.config.wizard).toEqual(wizard)
+    const err = failureOf(() => migrateConfig({ ...migrateConfig({}).config, wizard: { ...wizard, steps: {} } }))
+    expect(err.appError.code).toBe('CONFIG_UNREADABLE')
+    expect(err.appError.details).toMatch(/wizard\.steps/)
   })
 
   it('refuses something that is not a document at all', () => {
