@@ -71,7 +71,7 @@ export function HostProbeSummary({ label, probe }: { readonly label: string; rea
       {probe.pools.length === 0 ? (
         <p>No pools.</p>
       ) : (
-        <table className="probe-table" aria-label={`Pools on ${label}`}>
+        <table className="data-table probe-table" aria-label={`Pools on ${label}`}>
           <thead>
             <tr>
               <th scope="col">Pool</th>
@@ -100,7 +100,7 @@ export function HostProbeSummary({ label, probe }: { readonly label: string; rea
       {probe.datasets.length === 0 ? (
         <p>No datasets.</p>
       ) : (
-        <table className="probe-table" aria-label={`Datasets on ${label}`}>
+        <table className="data-table probe-table" aria-label={`Datasets on ${label}`}>
           <thead>
             <tr>
               <th scope="col">Dataset</th>

@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
+import { SelectField, TextField, type SelectOption } from '../components/text-field'
 import { useApiAction } from '../hooks/use-api-action'
 import type { Host, HostInput } from '../../../src-main/shared/model'
 
@@ -19,6 +20,17 @@ interface Draft {
   keyFilePath: string
   reachedThroughNas: boolean
 }
+
+const ROLES: readonly SelectOption<Role>[] = [
+  { value: 'nas', label: 'NAS at home (the source)' },
+  { value: 'offsite', label: 'Off-site box (where the copy goes)' },
+]
+
+const AUTHS: readonly SelectOption<Auth>[] = [
+  { value: 'app-key', label: 'The app’s own key (installed with the password once)' },
+  { value: 'agent', label: 'My SSH agent' },
+  { value: 'key-file', label: 'A key file' },
+]
 
 const EMPTY: Draft = { label: '', role: 'nas', address: '', port: '22', user: '', auth: 'app-key', keyFilePath: '', reachedThroughNas: false }
 
@@ -52,21 +64,10 @@ export interface AddHostFormProps {
 export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHostFormProps) {
   const [draft, setDraft] = useState<Draft>(editing ? draftOf(editing) : { ...EMPTY, role: suggestedRole })
   const action = useApiAction()
-  const ids = {
-    label: useId(),
-    role: useId(),
-    address: useId(),
-    port: useId(),
-    user: useId(),
-    through: useId(),
-    auth: useId(),
-    keyFile: useId(),
-    error: useId(),
-    addressHint: useId(),
-  }
+  const ids = { title: useId(), through: useId(), keyFile: useId(), error: useId() }
   const bad = action.error?.code === 'INVALID_INPUT' ? invalidField(action.error.details) : null
-  const invalidProps = (field: string) =>
-    bad === field ? ({ 'aria-invalid': true, 'aria-describedby': ids.error } as const) : ({} as const)
+  /** The form's error notice, for the field it names. */
+  const noticeFor = (field: keyof Draft) => (bad === field ? ids.error : undefined)
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }))
@@ -101,76 +102,38 @@ export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHo
   }
 
   return (
-    <form className="form card" aria-labelledby={`${ids.label}-title`} onSubmit={(e) => void submit(e)} noValidate>
-      <h2 id={`${ids.label}-title`}>{editing ? `Edit “${editing.label}”` : 'Add a host'}</h2>
+    <form className="form card" aria-labelledby={ids.title} onSubmit={(e) => void submit(e)} noValidate>
+      <h2 id={ids.title}>{editing ? `Edit “${editing.label}”` : 'Add a host'}</h2>
       <p className="hint">
         {editing
           ? 'A new address or port is another host to the app: its identity is confirmed again on the next connection.'
           : 'The app remembers how to reach the host; then connect to it to confirm its identity and see its pools and datasets.'}
       </p>
-      <div className="field">
-        <label htmlFor={ids.label}>Name</label>
-        <input id={ids.label} type="text" value={draft.label} onChange={(e) => set('label', e.target.value)} {...invalidProps('label')} />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.role}>Role</label>
-        <select id={ids.role} value={draft.role} disabled={editing !== undefined} onChange={(e) => set('role', e.target.value as Role)}>
-          <option value="nas">NAS at home (the source)</option>
-          <option value="offsite">Off-site box (where the copy goes)</option>
-        </select>
-      </div>
+      <TextField label="Name" value={draft.label} onChange={(v) => set('label', v)} errorNoticeId={noticeFor('label')} />
+      <SelectField label="Role" value={draft.role} options={ROLES} disabled={editing !== undefined} onChange={(v) => set('role', v)} />
       <div className="form-row">
-        <div className="field">
-          <label htmlFor={ids.address}>Address</label>
-          <input
-            id={ids.address}
-            type="text"
-            inputMode="url"
-            autoComplete="off"
-            spellCheck={false}
-            value={draft.address}
-            onChange={(e) => set('address', e.target.value)}
-            {...invalidProps('address')}
-            aria-describedby={bad === 'address' ? `${ids.error} ${ids.addressHint}` : ids.addressHint}
-          />
-          <p className="hint" id={ids.addressHint}>
-            A name like nas.local, or an IP address.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.port}>Port</label>
-          <input
-            id={ids.port}
-            type="number"
-            min={1}
-            max={65535}
-            value={draft.port}
-            onChange={(e) => set('port', e.target.value)}
-            {...invalidProps('port')}
-          />
-        </div>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.user}>User</label>
-        <input
-          id={ids.user}
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          value={draft.user}
-          onChange={(e) => set('user', e.target.value)}
-          {...invalidProps('user')}
+        <TextField
+          label="Address"
+          value={draft.address}
+          onChange={(v) => set('address', v)}
+          errorNoticeId={noticeFor('address')}
+          inputProps={{ inputMode: 'url' }}
+          hint="A name like nas.local, or an IP address."
+        />
+        <TextField
+          label="Port"
+          type="number"
+          value={draft.port}
+          onChange={(v) => set('port', v)}
+          errorNoticeId={noticeFor('port')}
+          inputProps={{ min: 1, max: 65535 }}
         />
       </div>
-      <div className="field">
-        <label htmlFor={ids.auth}>Sign in with</label>
-        <select id={ids.auth} value={draft.auth} onChange={(e) => set('auth', e.target.value as Auth)}>
-          <option value="app-key">The app’s own key (installed with the password once)</option>
-          <option value="agent">My SSH agent</option>
-          <option value="key-file">A key file</option>
-        </select>
-      </div>
+      <TextField label="User" value={draft.user} onChange={(v) => set('user', v)} errorNoticeId={noticeFor('user')} />
+      <SelectField label="Sign in with" value={draft.auth} options={AUTHS} onChange={(v) => set('auth', v)} />
       {draft.auth === 'key-file' ? (
+        // Not a TextField: a TextField reads its hint out with the input (aria-describedby),
+        // which this field has never done; whether it should is a separate decision.
         <div className="field">
           <label htmlFor={ids.keyFile}>Key file</label>
           <input
@@ -180,7 +143,8 @@ export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHo
             spellCheck={false}
             value={draft.keyFilePath}
             onChange={(e) => set('keyFilePath', e.target.value)}
-            {...invalidProps('keyFilePath')}
+            aria-invalid={bad === 'keyFilePath' ? true : undefined}
+            aria-describedby={noticeFor('keyFilePath')}
           />
           <p className="hint">The path of the private key, for example ~/.ssh/id_ed25519.</p>
         </div>

@@ -97,8 +97,8 @@ export function HostCard({ host, initialState, initialProbe, onEdit, onRemove, o
   const authFailed = action.error?.code === 'SSH_AUTH_FAILED' && host.auth === 'app-key'
   const [words, tone] = STATE_WORDS[state]
   return (
-    <li className="item host-card" aria-label={host.label}>
-      <div className="host-card-head">
+    <li className="item item-stacked" aria-label={host.label}>
+      <div className="item-head">
         <div>
           <p className="item-title">{host.label}</p>
           <p className="item-meta">
@@ -116,7 +116,7 @@ export function HostCard({ host, initialState, initialProbe, onEdit, onRemove, o
             )}
           </p>
         </div>
-        <div className="host-actions">
+        <div className="item-actions">
           {state === 'ready' ? (
             <>
               <button type="button" className="button button-primary" onClick={() => void probeNow()} disabled={action.pending} aria-label={`Check ${host.label} again`}>

@@ -3,12 +3,13 @@
 import { useState } from 'react'
 import { api } from '../api'
 import { ConfirmDialog } from '../components/confirm-dialog'
+import { DoneNotice } from '../components/done-notice'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
 import { ScreenHeading } from '../components/screen-heading'
-import { useApiAction } from '../hooks/use-api-action'
 import { useApiQuery } from '../hooks/use-api-query'
+import { useConfirmedRemoval } from '../hooks/use-confirmed-removal'
 import type { Host } from '../../../src-main/shared/model'
 import type { HostState } from '../../../src-main/shared/contract'
 import { fail, ok, type Result } from '../../../src-main/shared/result'
@@ -30,23 +31,20 @@ const loadHosts = async (): Promise<Result<HostsView>> => {
 
 export function HostsScreen({ focusHeading }: { readonly focusHeading: boolean }) {
   const hosts = useApiQuery(loadHosts)
-  const removal = useApiAction()
-  const [confirming, setConfirming] = useState<Host | null>(null)
   const [editing, setEditing] = useState<Host | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
+  const removal = useConfirmedRemoval(
+    (host: Host) => api().removeHost({ id: host.id }),
+    (host) => {
+      setNotice(`Removed “${host.label}” from the app. Nothing on the host itself was changed.`)
+      hosts.reload()
+    },
+  )
+  const confirming = removal.confirming
 
   const list = hosts.state.status === 'ready' ? hosts.state.value.hosts : []
   const states = hosts.state.status === 'ready' ? hosts.state.value.states : new Map<string, HostState>()
   const suggestedRole = list.some((h) => h.role === 'nas') ? 'offsite' : 'nas'
-
-  const remove = async (host: Host) => {
-    const removed = await removal.run(() => api().removeHost({ id: host.id }))
-    setConfirming(null)
-    if (removed) {
-      setNotice(`Removed “${host.label}” from the app. Nothing on the host itself was changed.`)
-      hosts.reload()
-    }
-  }
 
   return (
     <>
@@ -55,11 +53,7 @@ export function HostsScreen({ focusHeading }: { readonly focusHeading: boolean }
       {hosts.state.status === 'loading' ? <LoadingNotice what="hosts" /> : null}
       {hosts.state.status === 'failed' ? <ErrorNotice error={hosts.state.error} /> : null}
       {removal.error ? <ErrorNotice error={removal.error} /> : null}
-      {notice ? (
-        <p className="notice notice-ok" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <DoneNotice message={notice} />
       {hosts.state.status === 'ready' && list.length === 0 ? (
         <EmptyState title="No hosts yet">
           <p>Start with your NAS: give it a name, its address on your home network and the user the app signs in as.</p>
@@ -80,8 +74,7 @@ export function HostsScreen({ focusHeading }: { readonly focusHeading: boolean }
               }}
               onRemove={() => {
                 setNotice(null)
-                removal.clearError()
-                setConfirming(host)
+                removal.ask(host)
               }}
             />
           ))}
@@ -114,8 +107,8 @@ export function HostsScreen({ focusHeading }: { readonly focusHeading: boolean }
           title={`Remove “${confirming.label}”?`}
           confirmLabel="Remove host"
           pending={removal.pending}
-          onCancel={() => setConfirming(null)}
-          onConfirm={() => void remove(confirming)}
+          onCancel={removal.cancel}
+          onConfirm={removal.confirm}
         >
           <p>
             The app forgets how to reach {confirming.label} (

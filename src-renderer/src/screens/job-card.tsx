@@ -54,8 +54,8 @@ export function JobCard({ job, hostLabel, onStarted, onChanged, onRemove }: JobC
 
   const busy = planning.pending || starting.pending
   return (
-    <li className="item job-card" aria-label={job.name}>
-      <div className="job-card-head">
+    <li className="item item-stacked" aria-label={job.name}>
+      <div className="item-head">
         <div>
           <p className="item-title">{job.name}</p>
           <p className="item-meta">
@@ -84,7 +84,7 @@ export function JobCard({ job, hostLabel, onStarted, onChanged, onRemove }: JobC
             </p>
           )}
         </div>
-        <div className="job-actions">
+        <div className="item-actions">
           <button type="button" className="button" onClick={() => void checkPlan()} disabled={busy} aria-label={`Check plan for ${job.name}`}>
             {planning.pending ? 'Checking…' : 'Check plan'}
           </button>

@@ -3,7 +3,7 @@
 // shared schemas); the fields they refuse are marked and named in the error.
 import { useId, useState, type FormEvent } from 'react'
 import { api } from '../api'
-import { TextField } from '../components/text-field'
+import { SelectField, TextField, type SelectOption } from '../components/text-field'
 import { formatBytes } from '../format/bytes'
 import { useApiAction } from '../hooks/use-api-action'
 import { anyEncrypted, chosenDatasets, effectiveRaw, emptyDraft, jobFieldIssues, toJobInput, type JobDraft, type JobField } from '../jobs/job-draft'
@@ -17,12 +17,14 @@ export interface JobFormProps {
   onAdded(job: Job): void
 }
 
+const hostOption = (h: Host): SelectOption<string> => ({ value: h.id, label: h.label })
+
 export function JobForm({ hosts, probes, onAdded }: JobFormProps) {
   const nases = hosts.filter((h) => h.role === 'nas')
   const offsites = hosts.filter((h) => h.role === 'offsite')
   const [draft, setDraft] = useState<JobDraft>(() => emptyDraft(nases[0]?.id ?? '', offsites[0]?.id ?? ''))
   const action = useApiAction()
-  const ids = { title: useId(), nas: useId(), offsite: useId(), recursive: useId(), raw: useId(), rawHint: useId(), intermediates: useId(), datasets: useId() }
+  const ids = { title: useId(), recursive: useId(), raw: useId(), rawHint: useId(), intermediates: useId(), datasets: useId() }
 
   const probe = probes.get(draft.sourceHostId) ?? null
   const fromList = probe !== null && probe.datasets.length > 0
@@ -57,30 +59,13 @@ export function JobForm({ hosts, probes, onAdded }: JobFormProps) {
       <TextField label="Name" value={draft.name} onChange={(v) => set('name', v)} error={issues.get('name')} placeholder="Photos and documents" />
 
       <div className="form-row form-row-even">
-        <div className="field">
-          <label htmlFor={ids.nas}>{FIELD_LABELS.sourceHostId}</label>
-          <select
-            id={ids.nas}
-            value={draft.sourceHostId}
-            onChange={(e) => setDraft((d) => ({ ...d, sourceHostId: e.target.value, pickedDatasets: [], raw: null }))}
-          >
-            {nases.map((h) => (
-              <option key={h.id} value={h.id}>
-                {h.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.offsite}>{FIELD_LABELS.targetHostId}</label>
-          <select id={ids.offsite} value={draft.targetHostId} onChange={(e) => set('targetHostId', e.target.value)}>
-            {offsites.map((h) => (
-              <option key={h.id} value={h.id}>
-                {h.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={FIELD_LABELS.sourceHostId}
+          value={draft.sourceHostId}
+          options={nases.map(hostOption)}
+          onChange={(v) => setDraft((d) => ({ ...d, sourceHostId: v, pickedDatasets: [], raw: null }))}
+        />
+        <SelectField label={FIELD_LABELS.targetHostId} value={draft.targetHostId} options={offsites.map(hostOption)} onChange={(v) => set('targetHostId', v)} />
       </div>
 
       {fromList ? (

@@ -3,12 +3,13 @@
 import { useState } from 'react'
 import { api } from '../api'
 import { ConfirmDialog } from '../components/confirm-dialog'
+import { DoneNotice } from '../components/done-notice'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
 import { ScreenHeading } from '../components/screen-heading'
-import { useApiAction } from '../hooks/use-api-action'
 import { useApiQuery } from '../hooks/use-api-query'
+import { useConfirmedRemoval } from '../hooks/use-confirmed-removal'
 import type { Navigate } from '../navigation/screens'
 import type { Host, HostProbe, Job } from '../../../src-main/shared/model'
 import { ok, type Result } from '../../../src-main/shared/result'
@@ -39,18 +40,15 @@ export interface JobsScreenProps {
 
 export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
   const jobs = useApiQuery(loadJobs)
-  const removal = useApiAction()
-  const [confirming, setConfirming] = useState<Job | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
-
-  const remove = async (job: Job) => {
-    const removed = await removal.run(() => api().removeJob({ id: job.id }))
-    setConfirming(null)
-    if (removed) {
+  const removal = useConfirmedRemoval(
+    (job: Job) => api().removeJob({ id: job.id }),
+    (job) => {
       setNotice(`Removed the job “${job.name}”. The copies already on the off-site box were not touched.`)
       jobs.reload()
-    }
-  }
+    },
+  )
+  const confirming = removal.confirming
 
   return (
     <>
@@ -59,11 +57,7 @@ export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
       {jobs.state.status === 'loading' ? <LoadingNotice what="jobs" /> : null}
       {jobs.state.status === 'failed' ? <ErrorNotice error={jobs.state.error} /> : null}
       {removal.error ? <ErrorNotice error={removal.error} /> : null}
-      {notice ? (
-        <p className="notice notice-ok" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <DoneNotice message={notice} />
       {jobs.state.status === 'ready' ? (
         <JobsBody
           data={jobs.state.value}
@@ -78,8 +72,7 @@ export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
           }}
           onRemove={(job) => {
             setNotice(null)
-            removal.clearError()
-            setConfirming(job)
+            removal.ask(job)
           }}
         />
       ) : null}
@@ -88,8 +81,8 @@ export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
           title={`Remove “${confirming.name}”?`}
           confirmLabel="Remove job"
           pending={removal.pending}
-          onCancel={() => setConfirming(null)}
-          onConfirm={() => void remove(confirming)}
+          onCancel={removal.cancel}
+          onConfirm={removal.confirm}
         >
           <p>
             The app forgets this job. Nothing is deleted on the NAS or on the off-site box: the copies already made stay there.

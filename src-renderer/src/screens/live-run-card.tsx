@@ -54,7 +54,7 @@ export function LiveRunCard({ run, name, onCancelled }: LiveRunCardProps) {
   }
 
   return (
-    <li className="item live-run" aria-label={name}>
+    <li className="item item-stacked live-run" aria-label={name}>
       <div className="live-run-head">
         <p className="item-title">
           {name} <StatusBadge tone={state.tone}>{state.text}</StatusBadge>
@@ -97,7 +97,7 @@ export function LiveRunCard({ run, name, onCancelled }: LiveRunCardProps) {
             </div>
           ) : null}
           {p.datasets.length > 0 ? (
-            <table className="run-datasets" aria-label={`Datasets in the transfer of ${name}`}>
+            <table className="data-table run-datasets" aria-label={`Datasets in the transfer of ${name}`}>
               <thead>
                 <tr>
                   <th scope="col">Dataset</th>

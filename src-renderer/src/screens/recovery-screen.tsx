@@ -3,12 +3,13 @@
 import { useState } from 'react'
 import { api } from '../api'
 import { ConfirmDialog } from '../components/confirm-dialog'
+import { DoneNotice } from '../components/done-notice'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
 import { ScreenHeading } from '../components/screen-heading'
-import { useApiAction } from '../hooks/use-api-action'
 import { useApiQuery } from '../hooks/use-api-query'
+import { useConfirmedRemoval } from '../hooks/use-confirmed-removal'
 import type { Navigate } from '../navigation/screens'
 import type { PassphraseRef } from '../../../src-main/shared/model'
 import { SavePassphraseForm } from './save-passphrase-form'
@@ -24,22 +25,20 @@ export interface RecoveryScreenProps {
 export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) {
   const hosts = useApiQuery(listHosts)
   const saved = useApiQuery(listPassphrases)
-  const forgetting = useApiAction()
-  const [confirming, setConfirming] = useState<PassphraseRef | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
 
   const hostList = hosts.state.status === 'ready' ? hosts.state.value : []
   const hostLabel = (id: string) => hostList.find((h) => h.id === id)?.label ?? 'A removed host'
   const savedList = saved.state.status === 'ready' ? saved.state.value : []
 
-  const forget = async (ref: PassphraseRef) => {
-    const removed = await forgetting.run(() => api().forgetPassphrase(ref))
-    setConfirming(null)
-    if (removed) {
+  const forgetting = useConfirmedRemoval(
+    (ref: PassphraseRef) => api().forgetPassphrase(ref),
+    (ref) => {
       setNotice(`Forgot the passphrase for ${ref.dataset} on ${hostLabel(ref.hostId)}.`)
       saved.reload()
-    }
-  }
+    },
+  )
+  const confirming = forgetting.confirming
 
   return (
     <>
@@ -51,11 +50,7 @@ export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) 
       {hosts.state.status === 'failed' ? <ErrorNotice error={hosts.state.error} /> : null}
       {saved.state.status === 'failed' ? <ErrorNotice error={saved.state.error} /> : null}
       {forgetting.error ? <ErrorNotice error={forgetting.error} /> : null}
-      {notice ? (
-        <p className="notice notice-ok" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <DoneNotice message={notice} />
 
       <h2>Saved passphrases</h2>
       {saved.state.status === 'loading' ? <LoadingNotice what="saved passphrases" /> : null}
@@ -81,8 +76,7 @@ export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) 
                 aria-label={`Forget the passphrase for ${ref.dataset}`}
                 onClick={() => {
                   setNotice(null)
-                  forgetting.clearError()
-                  setConfirming(ref)
+                  forgetting.ask(ref)
                 }}
               >
                 Forget
@@ -120,8 +114,8 @@ export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) 
           title={`Forget the passphrase for ${confirming.dataset}?`}
           confirmLabel="Forget passphrase"
           pending={forgetting.pending}
-          onCancel={() => setConfirming(null)}
-          onConfirm={() => void forget(confirming)}
+          onCancel={forgetting.cancel}
+          onConfirm={forgetting.confirm}
         >
           <p>
             The passphrase for <span className="mono">{confirming.dataset}</span> on {hostLabel(confirming.hostId)} is removed from this

@@ -55,7 +55,7 @@ function RunHistoryItem({ run, name }: { readonly run: RunRecord; readonly name:
   const when = formatDateTime(run.startedAt)
   const hasDetails = run.error !== undefined || run.notes.length > 0
   return (
-    <li className="item run-record" aria-label={`${name}, ${when}`}>
+    <li className="item item-stacked run-record" aria-label={`${name}, ${when}`}>
       <div className="grow">
         <p className="item-title">
           {name} <StatusBadge tone={outcome.tone}>{outcome.text}</StatusBadge>

@@ -4,6 +4,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
+import { SelectField, TextField } from '../components/text-field'
 import { useApiAction } from '../hooks/use-api-action'
 import type { Host, PassphraseRef } from '../../../src-main/shared/model'
 
@@ -19,7 +20,7 @@ export function SavePassphraseForm({ hosts, onSaved }: SavePassphraseFormProps) 
   const [confirmation, setConfirmation] = useState('')
   const [mismatch, setMismatch] = useState(false)
   const action = useApiAction()
-  const ids = { title: useId(), host: useId(), dataset: useId(), passphrase: useId(), confirm: useId(), mismatch: useId() }
+  const ids = { title: useId(), mismatch: useId() }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -40,50 +41,16 @@ export function SavePassphraseForm({ hosts, onSaved }: SavePassphraseFormProps) 
   return (
     <form className="form card" aria-labelledby={ids.title} onSubmit={(e) => void submit(e)} noValidate>
       <h2 id={ids.title}>Save an encryption passphrase</h2>
-      <div className="field">
-        <label htmlFor={ids.host}>Host</label>
-        <select id={ids.host} value={hostId} onChange={(e) => setHostId(e.target.value)}>
-          {hosts.map((h) => (
-            <option key={h.id} value={h.id}>
-              {h.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={ids.dataset}>Encrypted dataset</label>
-        <input
-          id={ids.dataset}
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="tank/photos"
-          value={dataset}
-          onChange={(e) => setDataset(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.passphrase}>Passphrase</label>
-        <input
-          id={ids.passphrase}
-          type="password"
-          autoComplete="off"
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.confirm}>Confirm passphrase</label>
-        <input
-          id={ids.confirm}
-          type="password"
-          autoComplete="off"
-          value={confirmation}
-          aria-invalid={mismatch || undefined}
-          aria-describedby={mismatch ? ids.mismatch : undefined}
-          onChange={(e) => setConfirmation(e.target.value)}
-        />
-      </div>
+      <SelectField label="Host" value={hostId} options={hosts.map((h) => ({ value: h.id, label: h.label }))} onChange={setHostId} />
+      <TextField label="Encrypted dataset" value={dataset} onChange={setDataset} placeholder="tank/photos" />
+      <TextField label="Passphrase" type="password" value={passphrase} onChange={setPassphrase} />
+      <TextField
+        label="Confirm passphrase"
+        type="password"
+        value={confirmation}
+        onChange={setConfirmation}
+        errorNoticeId={mismatch ? ids.mismatch : undefined}
+      />
       {mismatch ? (
         <div className="notice notice-error" role="alert" id={ids.mismatch}>
           <p className="notice-title">The two passphrases are not the same.</p>
