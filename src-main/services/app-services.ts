@@ -10,6 +10,7 @@ import type { SshTimings } from '../adapters/ssh/ssh-connection'
 import { createHostServices, type HostServices } from './hosts-service'
 import { createJobServices } from './jobs-service'
 import { createRunServices, type RunServices } from './runs-service'
+import { createWizardServices } from './wizard-service'
 import type { EventBus } from './event-bus'
 import { AppFailure, appError } from '../shared/errors'
 import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
@@ -62,6 +63,7 @@ export function createServices(deps: ServiceDeps): Services {
   })
   deps.onRunServices?.(runs)
   const jobs = createJobServices({ config, logger, hosts, now, isRunning: runs.isRunning })
+  const wizard = createWizardServices({ config, logger, hosts, now })
 
   const requireHost = (hostId: string) => {
     const host = config.read().hosts.find((h) => h.id === hostId)
@@ -77,6 +79,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...hosts.methods,
     ...jobs,
     ...runs.methods,
+    ...wizard,
 
     async getAppInfo() {
       return deps.info

@@ -20,6 +20,7 @@ import {
   UnixUserSchema,
 } from './model'
 import type { Result } from './result'
+import { WizardHostSchema, WizardStateSchema } from './wizard'
 
 const NoInput = z.object({}).strict()
 const HostId = z.object({ id: z.string() }).strict()
@@ -107,6 +108,62 @@ export type RunProgress = z.infer<typeof RunProgressSchema>
 
 const JobId = z.object({ id: z.string() }).strict()
 
+export const WizardStepNameSchema = z.enum(['tunnel', 'receive-user', 'destination', 'preflight', 'job'])
+
+/** What a wizard step is told; each step has its own choices. */
+export const WizardStepInputSchema = z.discriminatedUnion('step', [
+  z
+    .object({
+      step: z.literal('tunnel'),
+      /** How the NAS reaches the off-site box's WireGuard port (a public name or address); null when it cannot. */
+      offsiteEndpoint: HostAddressSchema.nullable(),
+      /** How the off-site box reaches the NAS; null when the NAS is behind NAT (then it starts the tunnel and keeps it open). */
+      nasEndpoint: HostAddressSchema.nullable().default(null),
+    })
+    .strict(),
+  z.object({ step: z.literal('receive-user'), user: UnixUserSchema.default('zfsreceive') }).strict(),
+  z
+    .object({
+      step: z.literal('destination'),
+      /** The parent dataset on the off-site box every copy lands under, e.g. backup/nas. */
+      parent: z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'A dataset name holds letters, digits and _ . : - / only, for example backup/nas.'),
+    })
+    .strict(),
+  z
+    .object({
+      step: z.literal('preflight'),
+      sources: z.array(z.string().min(1).max(255)).max(64).default([]),
+      recursive: z.boolean().default(true),
+      raw: z.boolean().default(true),
+    })
+    .strict(),
+])
+export type WizardStepInput = z.input<typeof WizardStepInputSchema>
+
+/** One command of a step's "what this runs, on which host" panel. */
+export const ShownCommandSchema = z.object({
+  host: WizardHostSchema,
+  purpose: z.string(),
+  kind: z.enum(['check', 'change', 'verify']),
+  command: z.string(),
+  input: z.string().optional(),
+})
+
+/** A preflight finding: a sentence for the person, the ZFS terms, and a fix where there is one. */
+export const FindingSchema = z.object({
+  id: z.string(),
+  severity: z.enum(['blocker', 'warning', 'info', 'ok']),
+  title: z.string(),
+  detail: z.string(),
+  fix: z.string().optional(),
+})
+
+export const WizardStepOutcomeSchema = z.object({
+  state: WizardStateSchema,
+  /** Preflight's findings; firewall advice for the tunnel; empty otherwise. */
+  findings: z.array(FindingSchema),
+})
+
 export const contract = {
   getAppInfo: { input: NoInput, output: AppInfoSchema },
   getSettings: { input: NoInput, output: PreferencesSchema },
@@ -180,6 +237,12 @@ export const contract = {
   },
   listPassphrases: { input: NoInput, output: z.array(PassphraseRefSchema) },
   forgetPassphrase: { input: PassphraseRefSchema.strict(), output: PassphraseRefSchema },
+  // The setup wizard (src-main/services/wizard-service.ts).
+  getWizard: { input: NoInput, output: WizardStateSchema.nullable() },
+  startWizard: { input: z.object({ nasHostId: z.string(), offsiteHostId: z.string() }).strict(), output: WizardStateSchema },
+  previewWizardStep: { input: WizardStepInputSchema, output: z.object({ commands: z.array(ShownCommandSchema) }) },
+  runWizardStep: { input: WizardStepInputSchema, output: WizardStepOutcomeSchema },
+  undoWizardStep: { input: z.object({ step: WizardStepNameSchema }).strict(), output: WizardStateSchema },
 } as const
 
 export type Contract = typeof contract

@@ -72,3 +72,9 @@ export function writeConfCommand(name: InterfaceName, text: string, mode: 'creat
   if (!text.startsWith(`${CONF_MARKER}\n`)) throw new Error('only a config the app made is written')
   return { argv: ['sh', '-c', WRITE_SCRIPT, 'sh', confPath(name), mode, CONF_MARKER], successCodes: [0], stdin: text }
 }
+
+/** The ListenPort of the app's own config, read back on a re-run so the port stays as it was. */
+export function listenPortOf(text: string): number | undefined {
+  const m = /^[ \t]*ListenPort[ \t]*=[ \t]*(\d+)[ \t]*$/im.exec(text)
+  return m ? Number(m[1]) : undefined
+}

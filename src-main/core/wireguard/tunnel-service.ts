@@ -37,3 +37,18 @@ export function parseIsEnabled(stdout: string): UnitEnablement {
   if (word === 'disabled' || word === '') return 'disabled'
   return 'other'
 }
+
+/** After the config changed under a running tunnel: wg-quick down and up with the new one. */
+export function restartTunnelCommand(name: InterfaceName): CommandSpec {
+  return { argv: ['systemctl', 'restart', unitName(name)], successCodes: [0] }
+}
+
+/** Whether wg and wg-quick are installed: prints their paths; exit 1 when one is missing. */
+export function wgToolsCommand(): CommandSpec {
+  return { argv: ['sh', '-c', 'command -v wg && command -v wg-quick'], successCodes: [0, 1, 127] }
+}
+
+/** Both tools found: two lines of output and exit 0. */
+export function parseWgTools(code: number, stdout: string): boolean {
+  return code === 0 && stdout.trim().split('\n').length === 2
+}

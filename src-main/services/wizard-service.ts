@@ -1,0 +1,525 @@
+// The setup wizard's use cases (issue 7): each step does its work on the two hosts over
+// the app's pinned connections, verifies the result, and records what it made as it
+// makes it (in the config, so a restarted app still knows what to undo). Undo removes
+// exactly what was recorded. Re-running a step that is already right changes nothing.
+import { sha256Fingerprint } from '../adapters/ssh/host-key'
+import type { ConfigStore } from '../adapters/config/config-store'
+import type { Logger } from '../core/logging/logger'
+import { checkDatasetName, type DatasetName } from '../core/zfs/names'
+import { parseAllow } from '../core/hosts/probe'
+import { configuredInterfacesCommand, chooseInterfaceName, DEFAULT_INTERFACE, parseConfiguredInterfaces, parseWgInterfaces, wgInterfacesCommand, type InterfaceName } from '../core/wireguard/interface-name'
+import { ipAddrCommand, ipRouteCommand, parseIpAddr, parseIpRoute, chooseTunnelAddresses, type HostNetworks } from '../core/wireguard/tunnel-addresses'
+import { chooseListenPort, configuredListenPortsCommand, listeningUdpCommand, parseConfiguredListenPorts, parseListeningUdpPorts } from '../core/wireguard/listen-port'
+import { decideConfWrite, listenPortOf, parseConfState, readConfCommand, writeConfCommand, type ConfState } from '../core/wireguard/read-config'
+import { generateKeyCommand, parseGeneratedKey } from '../core/wireguard/generate-key'
+import { checkTunnelPlan, tunnelConfText, type TunnelPlan } from '../core/wireguard/tunnel-config'
+import { enableTunnelCommand, parseIsActive, parseIsEnabled, parseWgTools, restartTunnelCommand, tunnelActiveCommand, tunnelEnabledCommand, wgToolsCommand } from '../core/wireguard/tunnel-service'
+import { checkHandshake, hostTimeCommand, latestHandshakesCommand, parseHostTime, parseLatestHandshakes, parsePing, pingCommand, tunnelProblems, type HandshakeCheck, type PingResult } from '../core/wireguard/verify-tunnel'
+import { firewallAdvice } from '../core/wireguard/firewall-advice'
+import { generateNasKeyCommand, parseNasKey, NAS_KEY_PATH } from '../core/receive-user/nas-key'
+import { createReceiveUserCommand, parseCreateReceiveUser } from '../core/receive-user/receive-user'
+import { authorizedKeysLine, mergeAuthorizedKeys, parseAuthorizedKeys, readAuthorizedKeysCommand, writeAuthorizedKeysCommand } from '../core/receive-user/authorized-keys'
+import { hostPublicKeyCommand, knownHostsLine, knownHostsName, mergeKnownHosts, NAS_KNOWN_HOSTS, parseHostPublicKey, parseKnownHosts, readKnownHostsCommand, writeKnownHostsCommand } from '../core/receive-user/known-hosts'
+import { parseWriteSshdDropin, writeSshdDropinCommand, SSHD_DROPIN_PATH } from '../core/receive-user/sshd-dropin'
+import { createParentCommand, parseCreateParent } from '../core/receive-user/parent-dataset'
+import { installWrapperCommand, parseWrapperState, receiveWrapperScript, wrapperStateCommand, WRAPPER_PATH } from '../core/receive-user/receive-wrapper'
+import { allowCommand, checkDelegation, receivePermissionsFor, showAllowCommand } from '../core/receive-user/delegation'
+import { forbiddenAttempts, probeTarget, receiveLoginCommand, refusedByWrapper, testReceiveCommand, WRAPPER_REFUSAL } from '../core/receive-user/verify-receive-key'
+import type { ReceiverEndpoint } from '../core/replication/pipeline'
+import { destinationStepCommands, preflightStepCommands, receiveUserStepCommands, tunnelStepCommands, type ShownCommand } from '../core/wizard/step-commands'
+import { preflight, preflightSummary, type Finding } from '../core/wizard/preflight'
+import { undoActions } from '../core/wizard/undo'
+import { afterRestart, createdOf, initialWizardState, refusal, wizardReducer, type WizardEvent } from '../core/wizard/wizard-state'
+import type { Created, StepResults, WizardState, WizardStepName } from '../shared/wizard'
+import { AppFailure, appError, type AppError } from '../shared/errors'
+import type { Host, HostProbe } from '../shared/model'
+import type { MethodName, MethodOutput, WizardStepInput } from '../shared/contract'
+import type { ParsedInput } from './app-services'
+import type { HostServices } from './hosts-service'
+import { wizardHost, type WizardHostRunner } from './wizard-host'
+
+type ServiceImpl<M extends MethodName> = (input: ParsedInput<M>) => Promise<MethodOutput<M>>
+export type WizardMethod = 'getWizard' | 'startWizard' | 'previewWizardStep' | 'runWizardStep' | 'undoWizardStep'
+
+export interface WizardServiceDeps {
+  readonly config: ConfigStore
+  readonly logger: Logger
+  readonly hosts: HostServices
+  readonly now: () => string
+  /** Milliseconds to wait for the tunnel's handshake and pings; tests of failures may shorten it. */
+  readonly tunnelDeadlineMs?: number
+}
+
+type StepInput<S extends WizardStepInput['step']> = Extract<ParsedInput<'runWizardStep'>, { step: S }>
+
+interface Pair {
+  readonly nas: WizardHostRunner
+  readonly offsite: WizardHostRunner
+}
+
+/** What a step reports as it goes: each made resource, recorded in the config at once. */
+type Made = (c: Created) => void
+
+const fail = (code: AppError['code'], cause: string, fix: string, details?: string) => new AppFailure(appError(code, cause, fix, details))
+
+export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMethod]: ServiceImpl<M> } {
+  const { config, logger } = deps
+  const deadlineMs = deps.tunnelDeadlineMs ?? 90_000
+  let busy = false
+
+  const stored = (): WizardState | null => config.read().wizard
+  const save = (state: WizardState): WizardState => {
+    config.update((c) => {
+      c.wizard = state
+    })
+    return state
+  }
+  const requireWizard = (): WizardState => {
+    const w = stored()
+    if (!w) throw fail('WIZARD_STEP_REFUSED', 'The setup wizard has not been started.', 'Start it by choosing the NAS and the off-site box.')
+    return w
+  }
+  const apply = (event: WizardEvent): WizardState => {
+    const state = requireWizard()
+    const why = refusal(state, event)
+    if (why !== null) throw fail('WIZARD_STEP_REFUSED', `This step cannot run now: ${why}.`, 'Finish the step named, then try again. Nothing was changed.')
+    return save(wizardReducer(state, event))
+  }
+
+  const hostRecord = (id: string): Host => {
+    const host = config.read().hosts.find((h) => h.id === id)
+    if (!host) throw fail('NOT_FOUND', 'A host the wizard uses is not in this app any more.', 'Start the wizard again with the hosts you have.', id)
+    return host
+  }
+
+  const pair = async (state: WizardState): Promise<Pair> => {
+    const nasHost = hostRecord(state.nasHostId)
+    const offHost = hostRecord(state.offsiteHostId)
+    const [nas, offsite] = await Promise.all([
+      deps.hosts.connection(nasHost.id).then((c) => wizardHost('nas', nasHost, c)),
+      deps.hosts.connection(offHost.id).then((c) => wizardHost('offsite', offHost, c)),
+    ])
+    return { nas, offsite }
+  }
+  const side = (p: Pair, s: Created['host']) => (s === 'nas' ? p.nas : p.offsite)
+
+  const resultOf = <S extends WizardStepName>(state: WizardState, step: S): StepResults[S] => {
+    const st = state.steps[step]
+    if (st.status !== 'succeeded' && st.status !== 'skipped') throw fail('WIZARD_STEP_REFUSED', `The step “${step}” is not done yet.`, 'Run the steps in order.')
+    return st.result as StepResults[S]
+  }
+
+  // ---- Tunnel ----
+
+  interface TunnelSurvey {
+    readonly name: InterfaceName
+    readonly plan: TunnelPlan
+    readonly conf: { readonly nas: ConfState; readonly offsite: ConfState }
+  }
+
+  const checkWg = async (h: WizardHostRunner): Promise<void> => {
+    const a = await h.answer(wgToolsCommand())
+    if (!parseWgTools(a.code, a.stdout)) {
+      throw fail('WG_NOT_INSTALLED', `WireGuard is not installed on ${h.label}.`, `Install it there (wireguard-tools on Debian and Ubuntu), then run this step again. Nothing was changed.`, a.stderr.trim() || undefined)
+    }
+  }
+
+  /** Reads both hosts (nothing changes) and plans the tunnel: name, addresses, ports. */
+  const surveyTunnel = async (p: Pair, input: StepInput<'tunnel'>, previous: WizardState): Promise<TunnelSurvey> => {
+    await Promise.all([checkWg(p.nas), checkWg(p.offsite)])
+    const read = async (h: WizardHostRunner) => {
+      const [up, confs, addr, route, udp, ports] = await Promise.all([
+        h.run(wgInterfacesCommand()),
+        h.run(configuredInterfacesCommand()),
+        h.run(ipAddrCommand()),
+        h.run(ipRouteCommand()),
+        h.run(listeningUdpCommand()),
+        h.run(configuredListenPortsCommand()),
+      ])
+      const networks: HostNetworks = { addresses: parseIpAddr(addr), routes: parseIpRoute(route) }
+      return { names: [...parseWgInterfaces(up), ...parseConfiguredInterfaces(confs)], networks, ports: new Set([...parseListeningUdpPorts(udp), ...parseConfiguredListenPorts(ports)]) }
+    }
+    const [n, o] = await Promise.all([read(p.nas), read(p.offsite)])
+    const st = previous.steps.tunnel
+    const earlier = st.status === 'succeeded' && st.result.kind === 'tunnel' ? st.result : undefined
+    // The app's own config from an earlier run (even one the stored wizard forgot) is kept.
+    const defaultName = DEFAULT_INTERFACE as InterfaceName
+    const ownDefault = await Promise.all([p.nas.run(readConfCommand(defaultName)), p.offsite.run(readConfCommand(defaultName))])
+    const oursByFile = ownDefault.every((s) => parseConfState(s).kind === 'ours') ? DEFAULT_INTERFACE : undefined
+    const ours = earlier?.interface ?? oursByFile
+    const name = chooseInterfaceName(new Set([...n.names, ...o.names]), ours !== undefined ? { ours } : {})
+    const [nasConfText, offConfText] = name === defaultName ? ownDefault : await Promise.all([p.nas.run(readConfCommand(name)), p.offsite.run(readConfCommand(name))])
+    const conf = { nas: parseConfState(nasConfText!), offsite: parseConfState(offConfText!) }
+    for (const s of ['nas', 'offsite'] as const) {
+      if (conf[s].kind === 'foreign') {
+        throw fail('WG_CONFIG_NOT_OURS', `${side(p, s).label} already has a WireGuard configuration named ${name} that ZFS Offsite did not write.`, `It is left as it is. Rename or remove that configuration, then run this step again. Nothing was changed.`)
+      }
+    }
+    const ownPort = (c: ConfState) => (c.kind === 'ours' ? listenPortOf(c.text) : undefined)
+    const addresses = chooseTunnelAddresses({
+      nas: n.networks,
+      offsite: o.networks,
+      ownInterface: name,
+      ...(earlier ? { previous: { network: `${earlier.nasAddress}/${earlier.prefixLength}`, prefixLength: earlier.prefixLength, nas: earlier.nasAddress, offsite: earlier.offsiteAddress } } : {}),
+      avoid: [input.offsiteEndpoint, input.nasEndpoint].filter((x): x is string => x !== null),
+    })
+    if (!addresses) throw fail('WG_NO_FREE_ADDRESS', 'Every private address range the tunnel could use is already in use on one of the hosts.', 'Remove an unused VPN or network on the NAS or the off-site box, then run this step again. Nothing was changed.')
+    const nasOwn = ownPort(conf.nas)
+    const offOwn = ownPort(conf.offsite)
+    const nasPort = chooseListenPort(n.ports, nasOwn !== undefined ? { ours: nasOwn } : {})
+    const offPort = chooseListenPort(o.ports, offOwn !== undefined ? { ours: offOwn } : {})
+    if (nasPort === null || offPort === null) {
+      throw fail('WG_NO_FREE_PORT', `No free UDP port near 51820 on ${nasPort === null ? p.nas.label : p.offsite.label}.`, 'Stop a service that holds those ports, then run this step again. Nothing was changed.')
+    }
+    const plan: TunnelPlan = {
+      name,
+      prefixLength: addresses.prefixLength,
+      nas: { address: addresses.nas, listenPort: nasPort, endpointHost: input.nasEndpoint, behindNat: input.nasEndpoint === null },
+      offsite: { address: addresses.offsite, listenPort: offPort, endpointHost: input.offsiteEndpoint, behindNat: input.offsiteEndpoint === null },
+    }
+    try {
+      checkTunnelPlan(plan)
+    } catch (err) {
+      throw fail('INVALID_INPUT', 'The tunnel cannot be set up this way.', 'Give the address at which the NAS reaches the off-site box (or the reverse). Nothing was changed.', err instanceof Error ? err.message : String(err))
+    }
+    return { name, plan, conf }
+  }
+
+  /** Repeats a check until it holds or the deadline passes; returns the last value. */
+  const until = async <T>(check: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> => {
+    const end = Date.now() + ms
+    for (;;) {
+      const v = await check()
+      if (ok(v) || Date.now() >= end) return v
+    }
+  }
+
+  const runTunnel = async (p: Pair, input: StepInput<'tunnel'>, made: Made, state: WizardState) => {
+    const { name, plan, conf } = await surveyTunnel(p, input, state)
+    const keys = { nas: parseGeneratedKey(await p.nas.run(generateKeyCommand(name))), offsite: parseGeneratedKey(await p.offsite.run(generateKeyCommand(name))) }
+    for (const s of ['nas', 'offsite'] as const) if (keys[s].created) made({ kind: 'wg-key', host: s, interface: name })
+    const startedAt = parseHostTime(await p.nas.run(hostTimeCommand()))
+    let restarted = false
+    for (const s of ['nas', 'offsite'] as const) {
+      const h = side(p, s)
+      const text = tunnelConfText(plan, s, keys[s === 'nas' ? 'offsite' : 'nas'].publicKey)
+      const decision = decideConfWrite(text, conf[s])
+      if (decision.action === 'refuse') throw fail('WG_CONFIG_NOT_OURS', `${h.label}: ${decision.reason}`, 'Rename or remove that configuration, then run this step again.')
+      if (decision.action === 'create') {
+        await h.run(writeConfCommand(name, text, 'create'))
+        made({ kind: 'wg-conf', host: s, interface: name })
+      } else if (decision.action === 'replace') {
+        await h.run(writeConfCommand(name, text, 'replace'))
+      }
+      const changed = decision.action !== 'unchanged'
+      const enabled = parseIsEnabled(await h.run(tunnelEnabledCommand(name)))
+      const active = parseIsActive(await h.run(tunnelActiveCommand(name)))
+      if (enabled !== 'enabled') {
+        // Recorded before it runs: disabling a unit that never got enabled is harmless.
+        made({ kind: 'wg-unit', host: s, interface: name })
+        await h.run(enableTunnelCommand(name))
+        if (active && changed) await h.run(restartTunnelCommand(name))
+        restarted = true
+      } else if (changed || !active) {
+        await h.run(restartTunnelCommand(name))
+        restarted = true
+      }
+    }
+    // A tunnel that was left as it was proves itself by a handshake of the last three
+    // minutes: the pings below make WireGuard shake hands again once the last is over two old.
+    const since = restarted ? startedAt : startedAt - 180
+    const ping = (from: WizardHostRunner, to: string) => until(async () => parsePing(await from.run(pingCommand(to))), (r) => r.received > 0, deadlineMs)
+    const nasToOffsite: PingResult = await ping(p.nas, plan.offsite.address)
+    const offsiteToNas: PingResult = await ping(p.offsite, plan.nas.address)
+    const handshake: HandshakeCheck = await until(
+      async () => checkHandshake(parseLatestHandshakes(await p.nas.run(latestHandshakesCommand(name))), keys.offsite.publicKey, since),
+      (h) => h.ok,
+      nasToOffsite.received > 0 ? 10_000 : 0,
+    )
+    const reachedSide = plan.offsite.endpointHost !== null ? 'the off-site box' : 'the NAS'
+    const problems = tunnelProblems({ handshake, nasToOffsite, offsiteToNas, udpPort: reachedSide === 'the off-site box' ? plan.offsite.listenPort : plan.nas.listenPort, reachedSide })
+    if (problems.length > 0) {
+      const first = problems[0]!
+      throw fail(first.code, first.cause, first.fix, problems.map((x) => `${x.code}: ${x.cause}`).join('\n'))
+    }
+    const advice: Finding[] = firewallAdvice(plan).map((a) => ({ id: `firewall-${a.host}`, severity: 'info', title: a.text, detail: a.rule ? `${a.rule.direction} ${a.rule.protocol} ${a.rule.port}` : '', ...(a.example ? { fix: a.example } : {}) }))
+    const result: StepResults['tunnel'] = {
+      kind: 'tunnel',
+      interface: name,
+      nasAddress: plan.nas.address,
+      offsiteAddress: plan.offsite.address,
+      prefixLength: plan.prefixLength,
+      nasPort: plan.nas.listenPort,
+      offsitePort: plan.offsite.listenPort,
+      nasPublicKey: keys.nas.publicKey,
+      offsitePublicKey: keys.offsite.publicKey,
+    }
+    return { result, findings: advice }
+  }
+
+  // ---- Receive user ----
+
+  const receiverOf = (state: WizardState, user: string): ReceiverEndpoint => {
+    const t = resultOf(state, 'tunnel')
+    return {
+      user,
+      host: t.offsiteAddress,
+      port: 22,
+      sshOptions: ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${NAS_KNOWN_HOSTS}`, '-o', 'IdentitiesOnly=yes', '-i', NAS_KEY_PATH, '-o', 'ConnectTimeout=20'],
+    }
+  }
+
+  const runReceiveUser = async (p: Pair, input: StepInput<'receive-user'>, made: Made, state: WizardState) => {
+    const tunnel = resultOf(state, 'tunnel')
+    const user = input.user
+    const nasKey = parseNasKey(await p.nas.run(generateNasKeyCommand()))
+    if (nasKey.created) made({ kind: 'nas-key', host: 'nas', path: NAS_KEY_PATH })
+    if (parseCreateReceiveUser(await p.offsite.run(createReceiveUserCommand(user))).created) made({ kind: 'receive-user', host: 'offsite', user })
+    const keys = parseAuthorizedKeys(await p.offsite.run(readAuthorizedKeysCommand(user)))
+    const merged = mergeAuthorizedKeys(keys.text, authorizedKeysLine({ blob: nasKey.blob, from: tunnel.nasAddress, wrapperPath: WRAPPER_PATH }))
+    if (merged.changed) {
+      await p.offsite.run(writeAuthorizedKeysCommand(user, merged.text))
+      made({ kind: 'authorized-key', host: 'offsite', user })
+    }
+    if (parseWriteSshdDropin(await p.offsite.run(writeSshdDropinCommand(user))) === 'created') made({ kind: 'sshd-dropin', host: 'offsite', path: SSHD_DROPIN_PATH })
+
+    // The host key pinned on the NAS must be the one the person confirmed for the app.
+    const blob = parseHostPublicKey(await p.offsite.run(hostPublicKeyCommand()))
+    const seen = sha256Fingerprint(Buffer.from(blob, 'base64'))
+    if (seen !== p.offsite.host.pinnedHostKey) {
+      throw fail('HOST_KEY_MISMATCH', `The host key ${p.offsite.label} has on disk is not the one you confirmed for it, so it is not pinned for the NAS.`, 'Check that the off-site box was not reinstalled or replaced; confirm its key again in Hosts, then run this step again.', `on disk: ${seen}\nconfirmed: ${p.offsite.host.pinnedHostKey ?? '(none)'}`)
+    }
+    const known = parseKnownHosts(await p.nas.run(readKnownHostsCommand()))
+    const line = knownHostsLine(tunnel.offsiteAddress, 22, blob)
+    const nextKnown = mergeKnownHosts(known.text, line)
+    if (nextKnown.changed) {
+      await p.nas.run(writeKnownHostsCommand(nextKnown.text))
+      made({ kind: 'known-host', host: 'nas', path: NAS_KNOWN_HOSTS, name: knownHostsName(tunnel.offsiteAddress, 22) })
+    }
+
+    // Proof: the NAS logs in with its key over the tunnel against the pinned host key.
+    const login = await p.nas.answer(receiveLoginCommand(receiverOf(state, user)))
+    if (login.code === 255) {
+      throw fail('RECEIVE_LOGIN_FAILED', `The NAS could not log in to ${p.offsite.label} as ${user} with its new key over the tunnel.`, 'Check that sshd on the off-site box listens on the tunnel address and allows key logins, then run this step again.', login.stderr.trim() || undefined)
+    }
+    const probe = await deps.hosts.methods.probeHost({ id: p.offsite.host.id })
+    const result: StepResults['receive-user'] = { user, address: tunnel.offsiteAddress, port: 22, identityFile: NAS_KEY_PATH, knownHostsFile: NAS_KNOWN_HOSTS, permissions: [...receivePermissionsFor(probe.zfs)] }
+    return { result, findings: [] as Finding[] }
+  }
+
+  // ---- Destination ----
+
+  const datasetOf = (name: string): DatasetName => {
+    const c = checkDatasetName(name)
+    if (!c.ok) throw fail('INVALID_INPUT', `“${name}” is not a dataset name: ${c.reason}`, 'Choose a dataset in a pool of the off-site box, for example backup/nas.')
+    return c.value
+  }
+
+  const runDestination = async (p: Pair, input: StepInput<'destination'>, made: Made, state: WizardState) => {
+    const ru = resultOf(state, 'receive-user')
+    const parent = datasetOf(input.parent)
+    if (parseCreateParent(await p.offsite.run(createParentCommand(parent))).created) made({ kind: 'dataset', host: 'offsite', dataset: parent })
+    const script = receiveWrapperScript({ root: parent })
+    const wrapper = parseWrapperState(await p.offsite.run(wrapperStateCommand(script)))
+    if (wrapper !== 'same') {
+      await p.offsite.run(installWrapperCommand(script))
+      if (wrapper === 'absent') made({ kind: 'wrapper', host: 'offsite', path: WRAPPER_PATH })
+    }
+    const allowed = checkDelegation(parseAllow(await p.offsite.run(showAllowCommand(parent))), ru.user, parent, ru.permissions)
+    if (allowed.missing.length > 0) {
+      await p.offsite.run(allowCommand(ru.user, allowed.missing, parent))
+      made({ kind: 'delegation', host: 'offsite', user: ru.user, dataset: parent, permissions: [...allowed.missing] })
+    }
+
+    // Proof by a real receive, then by trying what must be refused.
+    const to = receiverOf(state, ru.user)
+    const target = probeTarget(parent)
+    const dropProbe = () => p.offsite.answer({ argv: ['zfs', 'destroy', '-r', target], successCodes: [0, 1] })
+    await dropProbe()
+    try {
+      const pools = (await p.nas.run({ argv: ['zpool', 'list', '-H', '-o', 'name'], successCodes: [0] })).split('\n').filter((l) => l.trim() !== '')
+      if (pools.length === 0) throw fail('PREFLIGHT_BLOCKED', `${p.nas.label} has no ZFS pool to make the test copy from.`, 'Create or import the NAS’s pool, then run this step again.')
+      const received = await p.nas.answer(testReceiveCommand(to, pools[0]!, parent))
+      if (received.code !== 0) {
+        const err = received.stderr
+        if (err.includes(WRAPPER_REFUSAL)) throw fail('RECEIVE_COMMAND_REFUSED', 'The off-site box’s receive-only command refused the test copy.', 'Run this step again to reinstall it; if it keeps refusing, report the details.', err.trim())
+        if (/permission denied/i.test(err)) throw fail('RECEIVE_PERMISSION_MISSING', `${ru.user} may not receive into ${parent}.`, `Run this step again to grant it (zfs allow -u ${ru.user} ${ru.permissions.join(',')} ${parent}).`, err.trim())
+        if (received.code === 255) throw fail('RECEIVE_LOGIN_FAILED', 'The NAS could not log in to the receive user for the test copy.', 'Run the receive user step again, then this one.', err.trim())
+        throw fail('COMMAND_FAILED', 'The test copy to the off-site box failed.', 'Read the details, fix what they name, and run this step again.', err.trim())
+      }
+      const snapshot = `${target}@probe`
+      const has = async () => (await p.offsite.answer({ argv: ['zfs', 'list', '-H', '-o', 'name', snapshot], successCodes: [0, 1] })).code === 0
+      if (!(await has())) throw fail('VERIFY_MISMATCH', 'The test copy reported success but is not on the off-site box.', 'Run this step again; report the details if it repeats.')
+      for (const attempt of forbiddenAttempts(to, parent, snapshot)) {
+        const a = await p.nas.answer(attempt.command)
+        if (!refusedByWrapper({ exitCode: a.code, stderr: a.stderr })) {
+          throw fail('RECEIVE_KEY_TOO_WIDE', `The NAS’s receive key was not refused when it tried to ${attempt.label}.`, 'Run this step again to reinstall the receive-only command; do not start copies until it passes.', `exit ${a.code}\n${a.stderr.trim()}`)
+        }
+      }
+      if (!(await has())) throw fail('RECEIVE_KEY_TOO_WIDE', 'The test snapshot disappeared while the NAS’s key tried to remove it.', 'Do not start copies; report the details.')
+    } finally {
+      await dropProbe()
+    }
+    return { result: { parent } satisfies StepResults['destination'], findings: [] as Finding[] }
+  }
+
+  // ---- Preflight ----
+
+  const runPreflight = async (p: Pair, input: StepInput<'preflight'>, state: WizardState) => {
+    const destination = resultOf(state, 'destination')
+    const [source, target]: [HostProbe, HostProbe] = await Promise.all([deps.hosts.methods.probeHost({ id: p.nas.host.id }), deps.hosts.methods.probeHost({ id: p.offsite.host.id })])
+    const tunnelStep = state.steps.tunnel
+    const findings = preflight({
+      source,
+      target,
+      sources: input.sources,
+      recursive: input.recursive,
+      targetParent: destination.parent,
+      estimateBytes: null,
+      raw: input.raw,
+      tunnel: tunnelStep.status === 'succeeded' && tunnelStep.result.kind === 'tunnel',
+    })
+    const summary = preflightSummary(findings)
+    if (summary.blockers > 0) {
+      throw fail('PREFLIGHT_BLOCKED', findings.find((f) => f.severity === 'blocker')!.title, findings.find((f) => f.severity === 'blocker' && f.fix)?.fix ?? 'Fix what the findings name, then run the check again.', findings.filter((f) => f.severity === 'blocker').map((f) => f.title).join('\n'))
+    }
+    return { result: summary satisfies StepResults['preflight'], findings }
+  }
+
+  // ---- Preview ----
+
+  const preview = async (input: ParsedInput<'previewWizardStep'>): Promise<ShownCommand[]> => {
+    const state = requireWizard()
+    switch (input.step) {
+      case 'tunnel': {
+        const p = await pair(state)
+        const { plan } = await surveyTunnel(p, input, state)
+        return tunnelStepCommands({ plan })
+      }
+      case 'receive-user': {
+        const t = resultOf(state, 'tunnel')
+        return receiveUserStepCommands({ user: input.user, nasAddress: t.nasAddress, offsiteAddress: t.offsiteAddress, offsitePort: 22 })
+      }
+      case 'destination': {
+        const ru = resultOf(state, 'receive-user')
+        const parent = datasetOf(input.parent)
+        return destinationStepCommands({ user: ru.user, parent, permissions: ru.permissions, receiver: { user: ru.user, host: ru.address, port: ru.port }, probeSnapshot: `${probeTarget(parent)}@probe` })
+      }
+      case 'preflight':
+        return preflightStepCommands()
+    }
+  }
+
+  const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (busy) throw fail('WIZARD_STEP_REFUSED', 'Another wizard step is still running.', 'Wait for it to finish.')
+    busy = true
+    try {
+      return await work()
+    } finally {
+      busy = false
+    }
+  }
+
+  const asAppError = (err: unknown): AppError =>
+    err instanceof AppFailure ? err.appError : appError('INTERNAL', 'Something unexpected went wrong during this step.', 'Run the step again; report the details if it repeats.', err instanceof Error ? err.message : String(err))
+
+  return {
+    async getWizard() {
+      const w = stored()
+      if (!w) return null
+      // What was running when the app stopped is offered again, not shown as running.
+      const resumed = busy ? w : afterRestart(w)
+      return resumed === w ? w : save(resumed)
+    },
+
+    async startWizard({ nasHostId, offsiteHostId }) {
+      const nas = hostRecord(nasHostId)
+      const off = hostRecord(offsiteHostId)
+      if (nas.role !== 'nas' || off.role !== 'offsite' || nas.id === off.id) {
+        throw fail(
+          'HOST_ROLE_MISMATCH',
+          nas.role !== 'nas' ? `“${nas.label}” was added as an off-site box, not as the NAS.` : `“${off.label}” was added as a NAS, not as the off-site box.`,
+          'Choose the NAS as the source and the off-site box as the target, or edit the hosts’ roles. Nothing was changed.',
+        )
+      }
+      const current = stored()
+      if (current && (current.nasHostId !== nasHostId || current.offsiteHostId !== offsiteHostId)) {
+        const leftovers = (['tunnel', 'receive-user', 'destination', 'preflight', 'job'] as const).filter((s) => createdOf(current.steps[s]).length > 0)
+        if (leftovers.length > 0) throw fail('WIZARD_STEP_REFUSED', 'A wizard for other hosts made changes that are still there.', `Undo its steps first (${leftovers.join(', ')}).`)
+      }
+      if (current && current.nasHostId === nasHostId && current.offsiteHostId === offsiteHostId) return afterRestart(current)
+      logger.info('wizard started', { nasHostId, offsiteHostId })
+      return save(initialWizardState({ nasHostId, offsiteHostId, at: deps.now() }))
+    },
+
+    async previewWizardStep(input) {
+      return { commands: await preview(input) }
+    },
+
+    async runWizardStep(input) {
+      return exclusive(async () => {
+        const step = input.step
+        const before = requireWizard()
+        const p = await pair(before)
+        let state = apply({ type: 'step-started', step, at: deps.now() })
+        const made: Made = (created) => {
+          state = apply({ type: 'resource-created', step, at: deps.now(), created })
+          logger.info('wizard made', { step, ...created })
+        }
+        try {
+          const outcome =
+            input.step === 'tunnel'
+              ? await runTunnel(p, input, made, state)
+              : input.step === 'receive-user'
+                ? await runReceiveUser(p, input, made, state)
+                : input.step === 'destination'
+                  ? await runDestination(p, input, made, state)
+                  : await runPreflight(p, input, state)
+          state = apply({ type: 'step-succeeded', step, at: deps.now(), result: outcome.result } as WizardEvent)
+          logger.info('wizard step done', { step })
+          return { state, findings: outcome.findings }
+        } catch (err) {
+          const error = asAppError(err)
+          apply({ type: 'step-failed', step, at: deps.now(), error })
+          logger.warn('wizard step failed', { step, code: error.code })
+          throw err instanceof AppFailure ? err : new AppFailure(error)
+        }
+      })
+    },
+
+    async undoWizardStep({ step }) {
+      return exclusive(async () => {
+        const before = requireWizard()
+        const p = await pair(before)
+        let state = apply({ type: 'undo-requested', step, at: deps.now() })
+        const remaining: Created[] = [...createdOf(state.steps[step])]
+        for (const action of undoActions(remaining)) {
+          const h = side(p, action.host)
+          try {
+            if (action.kind === 'run') {
+              await h.run(action.command)
+            } else {
+              const current = action.parse(await h.run(action.read))
+              const next = current.exists ? action.edit(current.text) : { text: '', changed: false }
+              if (next.changed) await h.run(action.write(next.text))
+            }
+          } catch (err) {
+            let error = asAppError(err)
+            if (action.undoes.kind === 'dataset' && /has children|dataset is busy/i.test(error.details ?? error.cause)) {
+              error = appError('DATASET_HAS_CHILDREN', `${action.undoes.dataset} already holds copies, so it is kept: undoing the wizard never destroys an off-site copy.`, 'Remove the copies yourself if you really want them gone, then undo again.', error.details)
+            }
+            apply({ type: 'undo-failed', step, at: deps.now(), error, remaining })
+            throw new AppFailure(error)
+          }
+          // One action per record (core/wizard/undo.ts): once it ran, the record is gone.
+          const i = remaining.findIndex((c) => JSON.stringify(c) === JSON.stringify(action.undoes))
+          if (i >= 0) remaining.splice(i, 1)
+          logger.info('wizard undid', { step, label: action.label })
+        }
+        state = apply({ type: 'undo-done', step, at: deps.now() })
+        return state
+      })
+    },
+  }
+}
+
