@@ -374,26 +374,30 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
       }
     }
     const notes: string[] = []
+    for (const root of roots) notes.push(...(await protectBases(job, nas, newBases(expectations, await listTree(nas, root as DatasetName)))))
+    return { notes }
+  }
+
+  /** Holds each new base with the job's tag, then releases the tag on older snapshots. */
+  async function protectBases(job: Job, nas: SshConnection, bases: ReturnType<typeof newBases>): Promise<string[]> {
+    const notes: string[] = []
     const tag = jobHoldTag(job.id)
-    for (const root of roots) {
-      const tree = await listTree(nas, root as DatasetName)
-      for (const base of newBases(expectations, tree)) {
-        // Hold the new base before releasing the old: there is never a moment without one.
-        const hold = await nas.exec(holdCommand(tag, [base.snapshot as SnapshotName]).argv)
-        if (hold.kind !== 'exited' || (hold.code !== 0 && !/tag already exists/.test(hold.stderr))) {
-          notes.push(`Could not hold ${base.snapshot} (pruning could remove it): ${hold.stderr.trim()}`)
-          continue
-        }
-        for (let i = 0; i < base.older.length; i += 200) {
-          const chunk = base.older.slice(i, i + 200) as SnapshotName[]
-          const listed = await nas.exec(listHoldsCommand(chunk, { parsable: false }).argv)
-          if (listed.kind !== 'exited' || listed.code !== 0) continue
-          const ours = parseHolds(listed.stdout).filter((h) => h.tag === tag).map((h) => h.snapshot)
-          if (ours.length > 0) await nas.run(releaseCommand(tag, ours))
-        }
+    for (const base of bases) {
+      // Hold the new base before releasing the old: there is never a moment without one.
+      const hold = await nas.exec(holdCommand(tag, [base.snapshot as SnapshotName]).argv)
+      if (hold.kind !== 'exited' || (hold.code !== 0 && !/tag already exists/.test(hold.stderr))) {
+        notes.push(`Could not hold ${base.snapshot} (pruning could remove it): ${hold.stderr.trim()}`)
+        continue
+      }
+      for (let i = 0; i < base.older.length; i += 200) {
+        const chunk = base.older.slice(i, i + 200) as SnapshotName[]
+        const listed = await nas.exec(listHoldsCommand(chunk, { parsable: false }).argv)
+        if (listed.kind !== 'exited' || listed.code !== 0) continue
+        const ours = parseHolds(listed.stdout).filter((h) => h.tag === tag).map((h) => h.snapshot)
+        if (ours.length > 0) await nas.run(releaseCommand(tag, ours))
       }
     }
-    return { notes }
+    return notes
   }
 
   // ---- starting a run ---------------------------------------------------------------
@@ -454,6 +458,12 @@ export function createRunServices(deps: RunServiceDeps): RunServices {
       const stateDir = `${stateRoot}/${runId}`
       const startedAt = deps.now()
       if (work.transfers.length === 0) {
+        // Nothing to send; still make sure the common base is held (an earlier run may
+        // have delivered its data but ended before it could hold it).
+        for (const s of planned.specs) {
+          const upToDate = s.plan.datasets.flatMap((d) => (d.action.kind === 'up-to-date' ? [{ source: d.source, target: d.target, newestGuid: d.action.newest.guid }] : []))
+          notes.push(...(await protectBases(job, nas, newBases(upToDate, s.source))))
+        }
         const done = saveRun({ id: runId, jobId, startedAt, endedAt: startedAt, outcome: 'succeeded', bytes: 0, datasets: 0, notes: [...notes, 'Already up to date: nothing to send.'], transfers: [] })
         events.emit('jobState', { jobId, runId, state: 'succeeded', message: 'Already up to date.' })
         return done

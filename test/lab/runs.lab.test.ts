@@ -348,6 +348,12 @@ describe('replication runs on the lab', () => {
     } finally {
       await lab.nas.run('rm -f /usr/local/sbin/zfs')
     }
+    // The stream did arrive: the next run finds nothing to send and holds the new base.
+    const { run } = await runToEnd(photos.id)
+    expect(run.outcome).toBe('succeeded')
+    expect(run.notes).toContain('Already up to date: nothing to send.')
+    expect(await holds('tank/photos@s9')).toEqual([jobHoldTag(photos.id)])
+    expect(await holds('tank/photos@s8')).toEqual([])
   })
 
   it('stops with a clear error when the off-site pool is full, keeps a resumable state and leaves the source as it was', async () => {
