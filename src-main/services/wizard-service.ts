@@ -460,6 +460,9 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
       return exclusive(async () => {
         const step = input.step
         const before = requireWizard()
+        // Refused before any host is contacted: a step out of order touches nothing.
+        const why = refusal(before, { type: 'step-started', step, at: deps.now() })
+        if (why !== null) throw fail('WIZARD_STEP_REFUSED', `This step cannot run now: ${why}.`, 'Finish the step named, then try again. Nothing was changed.')
         const p = await pair(before)
         let state = apply({ type: 'step-started', step, at: deps.now() })
         const made: Made = (created) => {
@@ -490,6 +493,8 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
     async undoWizardStep({ step }) {
       return exclusive(async () => {
         const before = requireWizard()
+        const why = refusal(before, { type: 'undo-requested', step, at: deps.now() })
+        if (why !== null) throw fail('WIZARD_STEP_REFUSED', `This step cannot be undone now: ${why}.`, 'Undo the later steps first. Nothing was changed.')
         const p = await pair(before)
         let state = apply({ type: 'undo-requested', step, at: deps.now() })
         const remaining: Created[] = [...createdOf(state.steps[step])]
