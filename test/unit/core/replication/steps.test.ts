@@ -98,9 +98,36 @@ describe('rate limit and buffer', () => {
   const receive = { argv: ['zfs', 'receive', '-s', '-u', 'backup/a'], successCodes: [0] }
   const stagesOf = (script: string) => script.slice('set -o pipefail; '.length).split(' | ').map(shellWords)
 
-  it('buffers and limits with mbuffer when the NAS has it', () => {
+  it('buffers with mbuffer, then limits with pv, when the NAS has both', () => {
     const stages = stagesOf(replicationPipeline(send, receive, to, { rateLimitBytesPerSecond: 2_000_000, bufferBytes: 256 * 1024 * 1024, tools: { pv: true, mbuffer: true } }))
-    expect(stages[1]).toEqual(['mbuffer', '-q', '-s', '128k', '-m', '256M', '-r', '2000000'])
+    expect(stages.slice(1, -1)).toEqual([
+      ['mbuffer', '-q', '-v', '1', '-s', '128k', '-m', '256M'],
+      ['pv', '-q', '-L', '2000000'],
+    ])
+  })
+
+  it('limits a rate with pv alone when no buffer is asked for, even where mbuffer is installed', () => {
+    const stages = stagesOf(replicationPipeline(send, receive, to, { rateLimitBytesPerSecond: 524_288, tools: { pv: true, mbuffer: true } }))
+    expect(stages.slice(1, -1)).toEqual([['pv', '-q', '-L', '524288']])
+  })
+
+  it('never has mbuffer pace its reads (-r), which throttles zfs send itself', () => {
+    for (const tools of [{ pv: true, mbuffer: true }, { pv: false, mbuffer: true }]) {
+      for (const options of [{ rateLimitBytesPerSecond: 524_288 }, { rateLimitBytesPerSecond: 524_288, bufferBytes: 64 * 1024 * 1024 }, { bufferBytes: 64 * 1024 * 1024 }]) {
+        for (const stage of shapingStage({ ...options, tools }).stages) expect(stage).not.toContain('-r')
+      }
+    }
+  })
+
+  it('limits mbuffer’s output (-R), after its buffer, when only mbuffer is there', () => {
+    const stages = stagesOf(replicationPipeline(send, receive, to, { rateLimitBytesPerSecond: 524_288, tools: { pv: false, mbuffer: true } }))
+    expect(stages.slice(1, -1)).toEqual([['mbuffer', '-q', '-v', '1', '-s', '128k', '-m', '4M', '-R', '524288']])
+  })
+
+  it('buffers with mbuffer alone when no rate is asked for', () => {
+    const options = { bufferBytes: 64 * 1024 * 1024, tools: { pv: true, mbuffer: true } }
+    expect(stagesOf(replicationPipeline(send, receive, to, options)).slice(1, -1)).toEqual([['mbuffer', '-q', '-v', '1', '-s', '128k', '-m', '64M']])
+    expect(shapingStage(options).unmet).toEqual([])
   })
 
   it('limits with pv when only pv is there, and says the buffer is not possible', () => {
