@@ -5,9 +5,10 @@
 // the NAS; the received copy is destroyed between rounds. Both are timed on the NAS's
 // clock from the pipeline's start to its end (the app: its step-start and step-end
 // lines). One uncounted bare transfer first warms both ends (ARC, the new pool's
-// metaslabs, ssh); then app and bare take turns in the order A B B A A B, so a drift in
-// the machine's load (the lab shares two cores with whatever else runs) hits both alike,
-// and each side's figure is its median round. Also counts the progress events the app
+// metaslabs, ssh); then app and bare take turns in the order A B B A A B B A, so a drift
+// in the machine's load (the lab shares two cores with whatever else runs) hits both
+// alike. Each side's rate is its median round; the ratio is the median of the four
+// ratios of neighbouring rounds (1-2, 3-4, 5-6, 7-8), which ran under the same load. Also counts the progress events the app
 // sees (zfs send -vP progress lines in the state file) per second of transfer, and the
 // longest gap between two of them. One JSON line per round, then the summary line.
 import { freshPools, prepareTunnelAndReceiveUser, type Lab } from '../test/lab/hosts'
@@ -19,7 +20,7 @@ import { withLab } from './lab-session'
 import { clearRuns, followRun, guids, MiB, planOnLab, progressEvents, round, startAppRun, stateText, stepSpan } from './app-run'
 
 const SIZE_MIB = 32
-const ORDER = ['app', 'bare', 'bare', 'app', 'app', 'bare'] as const
+const ORDER = ['app', 'bare', 'bare', 'app', 'app', 'bare', 'bare', 'app'] as const
 const SOURCE = 'tank/bench'
 const TARGET = 'backup/nas/bench'
 const JOB_ID = 'bench-transfer'
@@ -95,12 +96,18 @@ await withLab('bench:transfer', async (lab) => {
   }
   const rate = (way: Round['way']) => median(rounds.filter((r) => r.way === way).map((r) => bytes / MiB / r.seconds))
   const app = rounds.filter((r) => r.way === 'app')
+  const pairRatios: number[] = []
+  for (let i = 0; i + 1 < rounds.length; i += 2) {
+    const [a, b] = rounds[i]!.way === 'app' ? [rounds[i]!, rounds[i + 1]!] : [rounds[i + 1]!, rounds[i]!]
+    pairRatios.push(b.seconds / a.seconds)
+  }
+  console.log(JSON.stringify({ pair_ratios: pairRatios.map((r) => round(r)) }))
   console.log(
     JSON.stringify({
       bytes,
       app_mib_s: round(rate('app')),
       bare_mib_s: round(rate('bare')),
-      ratio: round(rate('app') / rate('bare')),
+      ratio: round(median(pairRatios)),
       progress_events_per_s: round(app.reduce((t, r) => t + r.events, 0) / app.reduce((t, r) => t + r.seconds, 0)),
     }),
   )
