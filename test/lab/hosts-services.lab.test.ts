@@ -13,11 +13,9 @@ import { createAppContext, type AppContext } from '../../src-main/services/app-c
 import { openConfBackend } from '../../src-main/adapters/config/conf-backend'
 import { KeytarSecretStore } from '../../src-main/adapters/secrets/keytar-secret-store'
 import { Redactor } from '../../src-main/core/logging/redactor'
-import { dispatch } from '../../src-main/services/dispatch'
 import { APP_SSH_KEY_ACCOUNT } from '../../src-main/core/secrets/accounts'
-import type { Result } from '../../src-main/shared/result'
-import type { AppError } from '../../src-main/shared/errors'
 import type { Host, HostProbe } from '../../src-main/shared/model'
+import { apiCalls } from '../support/api-calls'
 
 const PASSWORD_USER = 'hostspwtest'
 const PASSWORD = `pw-${randomUUID()}`
@@ -27,16 +25,7 @@ let ctx: AppContext
 let dataDir: string
 let keychainService: string
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = (await dispatch(ctx.services, ctx.logger, method, input)) as Result<T>
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.cause} ${r.error.details ?? ''}`)
-  return r.value
-}
-async function callFails(method: string, input: unknown): Promise<AppError> {
-  const r = (await dispatch(ctx.services, ctx.logger, method, input)) as Result<unknown>
-  if (r.ok) throw new Error(`${method} succeeded but should have failed`)
-  return r.error
-}
+const { call, callFails } = apiCalls(() => ctx)
 
 async function addAndTrust(input: Record<string, unknown>, expectedFingerprint: string): Promise<Host> {
   const host = await call<Host>('addHost', input)

@@ -19,9 +19,9 @@ import { dispatch } from '../../src-main/services/dispatch'
 import { jobHoldTag } from '../../src-main/core/replication/job-run'
 import { until } from '../support/until'
 import type { Result } from '../../src-main/shared/result'
-import type { AppError } from '../../src-main/shared/errors'
 import type { Host, Job, RunRecord } from '../../src-main/shared/model'
 import type { EventPayload, PlanView, RunProgress } from '../../src-main/shared/contract'
+import { apiCalls, eventWhere as eventWhereOn } from '../support/api-calls'
 
 let lab: Lab
 let ctx: AppContext
@@ -32,33 +32,10 @@ let offsite: Host
 
 const open = () => createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService })
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = (await dispatch(ctx.services, ctx.logger, method, input)) as Result<T>
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.cause} ${r.error.details ?? ''}`)
-  return r.value
-}
-async function callFails(method: string, input: unknown): Promise<AppError> {
-  const r = (await dispatch(ctx.services, ctx.logger, method, input)) as Result<unknown>
-  if (r.ok) throw new Error(`${method} succeeded but should have failed`)
-  return r.error
-}
+const { call, callFails } = apiCalls(() => ctx)
 
-/** Resolves with the first event that matches, or fails at the deadline. */
-function eventWhere<T>(pick: (e: { name: string; payload: unknown }) => T | undefined, what: string, seconds = 600): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      reject(new Error(`no ${what} within ${seconds} s`))
-    }, seconds * 1000)
-    const stop = ctx.events.subscribe((e) => {
-      const hit = pick(e)
-      if (hit === undefined) return
-      clearTimeout(timer)
-      stop()
-      resolve(hit)
-    })
-  })
-}
+const eventWhere = <T>(pick: (e: { name: string; payload: unknown }) => T | undefined, what: string, seconds = 600): Promise<T> =>
+  eventWhereOn(ctx.events, pick, what, seconds)
 const runEnded = (runId: string) =>
   eventWhere((e) => (e.name === 'jobState' && (e.payload as EventPayload<'jobState'>).runId === runId && (e.payload as EventPayload<'jobState'>).state !== 'running' ? (e.payload as EventPayload<'jobState'>) : undefined), `the end of ${runId}`)
 const bytesAtLeast = (runId: string, bytes: number) =>

@@ -6,25 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../../src-main/services/dispatch'
 import { fingerprintOfPublicKeyLine } from '../../../src-main/adapters/ssh/host-key'
 import type { Result } from '../../../src-main/shared/result'
-import type { AppError } from '../../../src-main/shared/errors'
 import type { Host, HostProbe } from '../../../src-main/shared/model'
 import { makeTestContext, type TestContext } from './app-context-fixture'
 import { startLocalSshd, type LocalSshd } from '../adapters/ssh/local-sshd'
+import { apiCalls } from '../../support/api-calls'
 
 let t: TestContext
 let sshd: LocalSshd
 let fingerprint: string
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = (await dispatch(t.ctx.services, t.ctx.logger, method, input)) as Result<T>
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.cause}`)
-  return r.value
-}
-async function callFails(method: string, input: unknown): Promise<AppError> {
-  const r = (await dispatch(t.ctx.services, t.ctx.logger, method, input)) as Result<unknown>
-  if (r.ok) throw new Error(`${method} succeeded`)
-  return r.error
-}
+const { call, callFails } = apiCalls(() => t.ctx)
 const addLocal = (label: string, extra: Record<string, unknown> = {}) =>
   call<Host>('addHost', {
     label,

@@ -2,26 +2,15 @@
 // refuses (with the field named and nothing stored), and what may change afterwards.
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dispatch } from '../../../src-main/services/dispatch'
-import type { Result } from '../../../src-main/shared/result'
-import type { AppError } from '../../../src-main/shared/errors'
 import type { Host, Job } from '../../../src-main/shared/model'
 import { makeTestContext, type TestContext } from './app-context-fixture'
+import { apiCalls } from '../../support/api-calls'
 
 let t: TestContext
 let nas: Host
 let offsite: Host
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = (await dispatch(t.ctx.services, t.ctx.logger, method, input)) as Result<T>
-  if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.cause} ${r.error.details ?? ''}`)
-  return r.value
-}
-async function callFails(method: string, input: unknown): Promise<AppError> {
-  const r = (await dispatch(t.ctx.services, t.ctx.logger, method, input)) as Result<unknown>
-  if (r.ok) throw new Error(`${method} succeeded`)
-  return r.error
-}
+const { call, callFails } = apiCalls(() => t.ctx)
 const storedJobs = () => (JSON.parse(readFileSync(t.ctx.info.configFile, 'utf8')) as { jobs: Job[] }).jobs
 
 const input = (extra: Record<string, unknown> = {}) => ({

@@ -17,6 +17,7 @@ import type { EventPayload, RunProgress } from '../../../src-main/shared/contrac
 import type { Job, RunRecord } from '../../../src-main/shared/model'
 import { FIXTURES } from '../../support/fixtures'
 import { startLocalSshd, type LocalSshd } from '../adapters/ssh/local-sshd'
+import { eventWhere } from '../../support/api-calls'
 
 let sshd: LocalSshd
 let dataDir: string
@@ -31,18 +32,8 @@ const line = (...fields: (string | number)[]) => `${(clock += 1000)}\t${fields.j
 
 const open = () => createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService, progressTickMs: 200, runLivenessMs: 500 })
 
-function event<T>(c: AppContext, pick: (e: { name: string; payload: unknown }) => T | undefined, what: string, seconds = 30): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (stop(), reject(new Error(`no ${what} within ${seconds} s`))), seconds * 1000)
-    const stop = c.events.subscribe((e) => {
-      const hit = pick(e)
-      if (hit === undefined) return
-      clearTimeout(timer)
-      stop()
-      resolve(hit)
-    })
-  })
-}
+const event = <T>(c: AppContext, pick: (e: { name: string; payload: unknown }) => T | undefined, what: string, seconds = 30): Promise<T> =>
+  eventWhere(c.events, pick, what, seconds)
 const ended = (c: AppContext, runId: string) =>
   event(c, (e) => (e.name === 'jobState' && (e.payload as EventPayload<'jobState'>).runId === runId ? (e.payload as EventPayload<'jobState'>) : undefined), `the end of ${runId}`)
 const progressWhere = (c: AppContext, test: (p: RunProgress) => boolean, what: string) =>
