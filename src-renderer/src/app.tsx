@@ -8,6 +8,7 @@ import { JobsScreen } from './screens/jobs-screen'
 import { OverviewScreen } from './screens/overview-screen'
 import { RecoveryScreen } from './screens/recovery-screen'
 import { SettingsScreen } from './screens/settings-screen'
+import { SetupScreen } from './screens/setup-screen'
 import { TransfersScreen } from './screens/transfers-screen'
 import { applyTheme, type Theme } from './theme/apply-theme'
 import { useTransfers } from './transfers/use-transfers'
@@ -47,6 +48,7 @@ export function App() {
       </aside>
       <main className="content">
         {screen === 'overview' ? <OverviewScreen navigate={navigate} focusHeading={focusHeading} /> : null}
+        {screen === 'setup' ? <SetupScreen navigate={navigate} focusHeading={focusHeading} /> : null}
         {screen === 'hosts' ? <HostsScreen focusHeading={focusHeading} /> : null}
         {screen === 'jobs' ? <JobsScreen navigate={navigate} focusHeading={focusHeading} /> : null}
         {screen === 'transfers' ? <TransfersScreen transfers={transfers} focusHeading={focusHeading} /> : null}

@@ -7,6 +7,7 @@ import { bodyBackground, goTo, launchBrowser, openApp, screenshotPath } from './
 // What each screen says on an app with no data yet: shown once the screen has loaded.
 const screens = [
   { id: 'overview', name: 'Overview', ready: 'No off-site copy yet — start by adding your NAS' },
+  { id: 'setup', name: 'Set up', ready: 'Choose hosts' },
   { id: 'hosts', name: 'Hosts', ready: 'No hosts yet' },
   { id: 'jobs', name: 'Jobs', ready: 'No jobs yet' },
   { id: 'transfers', name: 'Transfers', ready: 'Nothing is transferring' },
@@ -53,11 +54,11 @@ describe('app shell', () => {
     }
   })
 
-  it('the overview’s first step leads to the Hosts screen', async () => {
+  it('the overview’s first step leads to the setup, which starts by adding the NAS', async () => {
     const app = await openApp(browser, inject('bridgeUrl'))
     try {
-      await app.page.getByRole('button', { name: 'Add your NAS' }).click()
-      await app.page.getByRole('heading', { level: 1, name: 'Hosts' }).waitFor()
+      await app.page.getByRole('button', { name: 'Set up an off-site copy' }).click()
+      await app.page.getByRole('heading', { level: 1, name: 'Set up' }).waitFor()
       await app.page.getByRole('form', { name: 'Add a host' }).waitFor()
       expect(app.problems).toEqual([])
     } finally {
@@ -77,6 +78,8 @@ describe('app shell', () => {
       await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor()
       await page.keyboard.press('Tab')
       await expect.poll(focused).toEqual({ text: 'Overview', inMainNav: true })
+      await page.keyboard.press('Tab')
+      await expect.poll(focused).toEqual({ text: 'Set up', inMainNav: true })
       await page.keyboard.press('Tab')
       await expect.poll(focused).toEqual({ text: 'Hosts', inMainNav: true })
       await page.keyboard.press('Enter')

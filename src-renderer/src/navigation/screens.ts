@@ -3,6 +3,7 @@
 
 export const screens = [
   { id: 'overview', name: 'Overview' },
+  { id: 'setup', name: 'Set up' },
   { id: 'hosts', name: 'Hosts' },
   { id: 'jobs', name: 'Jobs' },
   { id: 'transfers', name: 'Transfers' },

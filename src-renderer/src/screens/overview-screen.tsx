@@ -48,14 +48,15 @@ function OverviewBody({ data, navigate }: { readonly data: OverviewData; readonl
       <EmptyState
         title="No off-site copy yet — start by adding your NAS"
         action={
-          <button type="button" className="button button-primary" onClick={() => navigate('hosts')}>
-            Add your NAS
+          <button type="button" className="button button-primary" onClick={() => navigate('setup')}>
+            Set up an off-site copy
           </button>
         }
       >
         <p>
           ZFS Offsite keeps a copy of your NAS somewhere else — a friend’s NAS, a rented server — so a fire, a theft or a
-          failed pool does not take your files with it. First tell the app where your NAS is.
+          failed pool does not take your files with it. The setup walks you through it: first tell the app where your NAS
+          is, then the off-site box, and it prepares both step by step.
         </p>
       </EmptyState>
     )
