@@ -23,6 +23,8 @@ export interface AppContextOptions {
   readonly echoLogs?: boolean
   readonly progressTickMs?: number
   readonly runLivenessMs?: number
+  /** How long the wizard waits for a tunnel's handshake and pings (tests of an unreachable endpoint shorten it). */
+  readonly tunnelDeadlineMs?: number
 }
 
 export interface AppContext {
@@ -66,6 +68,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     onRunServices: (r) => (runs = r),
     ...(options.progressTickMs ? { progressTickMs: options.progressTickMs } : {}),
     ...(options.runLivenessMs ? { runLivenessMs: options.runLivenessMs } : {}),
+    ...(options.tunnelDeadlineMs ? { tunnelDeadlineMs: options.tunnelDeadlineMs } : {}),
   })
   logger.info('app started', { transport: options.transport, version: options.version })
   // Runs that were going when the app last quit go on on the NAS: show them again.

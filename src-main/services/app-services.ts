@@ -38,6 +38,7 @@ export interface ServiceDeps {
   readonly progressTickMs?: number
   /** Milliseconds between checks that a followed run is alive on the NAS. */
   readonly runLivenessMs?: number
+  readonly tunnelDeadlineMs?: number
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -63,7 +64,7 @@ export function createServices(deps: ServiceDeps): Services {
   })
   deps.onRunServices?.(runs)
   const jobs = createJobServices({ config, logger, hosts, now, isRunning: runs.isRunning })
-  const wizard = createWizardServices({ config, logger, hosts, now })
+  const wizard = createWizardServices({ config, logger, hosts, now, jobs, ...(deps.tunnelDeadlineMs ? { tunnelDeadlineMs: deps.tunnelDeadlineMs } : {}) })
 
   const requireHost = (hostId: string) => {
     const host = config.read().hosts.find((h) => h.id === hostId)

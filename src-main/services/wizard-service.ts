@@ -32,14 +32,16 @@ import { undoActions } from '../core/wizard/undo'
 import { afterRestart, createdOf, initialWizardState, refusal, wizardReducer, type WizardEvent } from '../core/wizard/wizard-state'
 import type { Created, StepResults, WizardState, WizardStepName } from '../shared/wizard'
 import { AppFailure, appError, type AppError } from '../shared/errors'
-import type { Host, HostProbe } from '../shared/model'
+import type { Host, HostProbe, Job } from '../shared/model'
 import type { MethodName, MethodOutput, WizardStepInput } from '../shared/contract'
 import type { ParsedInput } from './app-services'
 import type { HostServices } from './hosts-service'
 import { wizardHost, type WizardHostRunner } from './wizard-host'
+import { keyscanCommand, parseKeyscan, parseRouteSource, routeSourceCommand } from '../core/wizard/reach-offsite'
+import { planJob } from './job-planning'
 
 type ServiceImpl<M extends MethodName> = (input: ParsedInput<M>) => Promise<MethodOutput<M>>
-export type WizardMethod = 'getWizard' | 'startWizard' | 'previewWizardStep' | 'runWizardStep' | 'undoWizardStep'
+export type WizardMethod = 'getWizard' | 'startWizard' | 'previewWizardStep' | 'runWizardStep' | 'undoWizardStep' | 'skipWizardTunnel' | 'listWizardDisks'
 
 export interface WizardServiceDeps {
   readonly config: ConfigStore
@@ -48,6 +50,8 @@ export interface WizardServiceDeps {
   readonly now: () => string
   /** Milliseconds to wait for the tunnel's handshake and pings; tests of failures may shorten it. */
   readonly tunnelDeadlineMs?: number
+  /** The job step makes the job through the Jobs use cases, with their checks. */
+  readonly jobs: { readonly [M in 'addJob' | 'updateJob' | 'removeJob' | 'listJobs']: ServiceImpl<M> }
 }
 
 type StepInput<S extends WizardStepInput['step']> = Extract<ParsedInput<'runWizardStep'>, { step: S }>
@@ -167,7 +171,17 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
     const nasOwn = ownPort(conf.nas)
     const offOwn = ownPort(conf.offsite)
     const nasPort = chooseListenPort(n.ports, nasOwn !== undefined ? { ours: nasOwn } : {})
-    const offPort = chooseListenPort(o.ports, offOwn !== undefined ? { ours: offOwn } : {})
+    // A port the person chose (a router forwards it) is taken as given, or refused when
+    // something else already listens there; the tunnel's own earlier port is not "something else".
+    const chosen = input.offsitePort
+    if (chosen !== null && o.ports.has(chosen) && chosen !== offOwn) {
+      throw fail(
+        'WG_PORT_IN_USE',
+        `UDP port ${chosen} is already in use on ${p.offsite.label}, so the tunnel cannot listen there.`,
+        'Choose another port (and forward that one on the router), or leave the port empty so the wizard picks a free one. Nothing was changed.',
+      )
+    }
+    const offPort = chosen ?? chooseListenPort(o.ports, offOwn !== undefined ? { ours: offOwn } : {})
     if (nasPort === null || offPort === null) {
       throw fail('WG_NO_FREE_PORT', `No free UDP port near 51820 on ${nasPort === null ? p.nas.label : p.offsite.label}.`, 'Stop a service that holds those ports, then run this step again. Nothing was changed.')
     }
@@ -230,7 +244,8 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
     const since = restarted ? startedAt : startedAt - 180
     const ping = (from: WizardHostRunner, to: string) => until(async () => parsePing(await from.run(pingCommand(to))), (r) => r.received > 0, deadlineMs)
     const nasToOffsite: PingResult = await ping(p.nas, plan.offsite.address)
-    const offsiteToNas: PingResult = await ping(p.offsite, plan.nas.address)
+    // When the NAS side got nothing back, one try the other way is enough to report both.
+    const offsiteToNas: PingResult = nasToOffsite.received > 0 ? await ping(p.offsite, plan.nas.address) : parsePing(await p.offsite.run(pingCommand(plan.nas.address)))
     const handshake: HandshakeCheck = await until(
       async () => checkHandshake(parseLatestHandshakes(await p.nas.run(latestHandshakesCommand(name))), keys.offsite.publicKey, since),
       (h) => h.ok,
@@ -369,21 +384,112 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
     const destination = resultOf(state, 'destination')
     const [source, target]: [HostProbe, HostProbe] = await Promise.all([deps.hosts.methods.probeHost({ id: p.nas.host.id }), deps.hosts.methods.probeHost({ id: p.offsite.host.id })])
     const tunnelStep = state.steps.tunnel
-    const findings = preflight({
-      source,
-      target,
-      sources: input.sources,
-      recursive: input.recursive,
-      targetParent: destination.parent,
-      estimateBytes: null,
-      raw: input.raw,
-      tunnel: tunnelStep.status === 'succeeded' && tunnelStep.result.kind === 'tunnel',
-    })
+    const check = (estimateBytes: number | null) =>
+      preflight({
+        source,
+        target,
+        sources: input.sources,
+        recursive: input.recursive,
+        targetParent: destination.parent,
+        estimateBytes,
+        raw: input.raw,
+        tunnel: tunnelStep.status === 'succeeded' && tunnelStep.result.kind === 'tunnel',
+      })
+    let findings = check(null)
+    // The size is asked only of sources that passed the checks: the same planner and the
+    // same send flags as the first run, so "fits" means what the run will send.
+    if (preflightSummary(findings).blockers === 0 && input.sources.length > 0) findings = check(await firstCopyEstimate(p, input, destination.parent))
     const summary = preflightSummary(findings)
     if (summary.blockers > 0) {
       throw fail('PREFLIGHT_BLOCKED', findings.find((f) => f.severity === 'blocker')!.title, findings.find((f) => f.severity === 'blocker' && f.fix)?.fix ?? 'Fix what the findings name, then run the check again.', findings.filter((f) => f.severity === 'blocker').map((f) => f.title).join('\n'))
     }
     return { result: summary satisfies StepResults['preflight'], findings }
+  }
+
+  /** Bytes the first run would send, from `zfs send -nvP` through the job planner; null when unknown. */
+  const firstCopyEstimate = async (p: Pair, input: StepInput<'preflight'>, parent: string): Promise<number | null> => {
+    const provisional: Job = {
+      id: 'preflight',
+      name: 'preflight',
+      sourceHostId: p.nas.host.id,
+      targetHostId: p.offsite.host.id,
+      sources: input.sources.map((dataset) => ({ dataset, recursive: input.recursive })),
+      exclusions: [],
+      targetParent: parent,
+      intermediates: true,
+      stallSeconds: 120,
+      createdAt: deps.now(),
+      send: { raw: input.raw, intermediates: true, largeBlocks: !input.raw, embedded: !input.raw, compressed: !input.raw },
+    }
+    try {
+      const [nas, offsite] = await Promise.all([deps.hosts.connection(p.nas.host.id), deps.hosts.connection(p.offsite.host.id)])
+      const planned = await planJob(provisional, nas, offsite)
+      if (planned.estimates.some((e) => e === null)) return null
+      return planned.estimates.reduce<number>((sum, e) => sum + (e ?? 0), 0)
+    } catch (err) {
+      logger.warn('wizard preflight estimate failed', { code: err instanceof AppFailure ? err.appError.code : 'INTERNAL' })
+      return null
+    }
+  }
+
+  // ---- Job ----
+
+  const runJob = async (p: Pair, input: StepInput<'job'>, state: WizardState) => {
+    const destination = resultOf(state, 'destination')
+    const ru = resultOf(state, 'receive-user')
+    const receiver = { user: ru.user, address: ru.address, port: ru.port, identityFile: ru.identityFile, knownHostsFile: ru.knownHostsFile }
+    // A re-run finds the job an earlier run made (same hosts, destination and name) and
+    // changes only what may change between runs; its send flags stay as they were.
+    const existing = (await deps.jobs.listJobs({})).find(
+      (j) => j.name === input.name && j.sourceHostId === p.nas.host.id && j.targetHostId === p.offsite.host.id && j.targetParent === destination.parent,
+    )
+    const job = existing
+      ? await deps.jobs.updateJob({ id: existing.id, exclusions: input.exclusions, receiver, rateLimitBytesPerSecond: input.rateLimitBytesPerSecond ?? null })
+      : await deps.jobs.addJob({
+          name: input.name,
+          sourceHostId: p.nas.host.id,
+          targetHostId: p.offsite.host.id,
+          sources: input.sources,
+          exclusions: input.exclusions,
+          targetParent: destination.parent,
+          intermediates: input.intermediates,
+          receiver,
+          stallSeconds: 120,
+          ...(input.raw !== undefined ? { raw: input.raw } : {}),
+          ...(input.rateLimitBytesPerSecond !== undefined ? { rateLimitBytesPerSecond: input.rateLimitBytesPerSecond } : {}),
+        })
+    return { result: { jobId: job.id } satisfies StepResults['job'], findings: [] as Finding[] }
+  }
+
+  // ---- Skip the tunnel ----
+
+  /** Checks that the NAS reaches the off-site box's sshd at `address` and that it is the box whose key was confirmed. */
+  const checkReachable = async (p: Pair, address: string, nasAddress: string | null): Promise<{ offsiteAddress: string; nasAddress: string }> => {
+    const scan = await p.nas.answer(keyscanCommand(address, 22))
+    const keys = parseKeyscan(scan.stdout)
+    if (keys.length === 0) {
+      throw fail(
+        'OFFSITE_UNREACHABLE',
+        `The NAS cannot reach an SSH server at ${address}.`,
+        'Check the address and that the existing VPN or route is up on both hosts, or let the wizard build a WireGuard tunnel instead. Nothing was changed.',
+        scan.stderr.trim() || undefined,
+      )
+    }
+    const pinned = p.offsite.host.pinnedHostKey
+    if (!keys.some((k) => sha256Fingerprint(Buffer.from(k.blob, 'base64')) === pinned)) {
+      throw fail(
+        'HOST_KEY_MISMATCH',
+        `At ${address} the NAS reaches a different machine than ${p.offsite.label}: its host key is not the one you confirmed.`,
+        'Give the address at which the NAS reaches this off-site box. Nothing was changed.',
+        `seen: ${keys.map((k) => `${k.type} ${sha256Fingerprint(Buffer.from(k.blob, 'base64'))}`).join(', ')}\nconfirmed: ${pinned ?? '(none)'}`,
+      )
+    }
+    if (nasAddress !== null) return { offsiteAddress: address, nasAddress }
+    const source = parseRouteSource(await p.nas.run(routeSourceCommand(address)))
+    if (!source) {
+      throw fail('OFFSITE_UNREACHABLE', `The NAS has no route to ${address} with an address of its own.`, 'Give the address the off-site box sees the NAS coming from. Nothing was changed.')
+    }
+    return { offsiteAddress: address, nasAddress: source }
   }
 
   // ---- Preview ----
@@ -407,7 +513,42 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
       }
       case 'preflight':
         return preflightStepCommands()
+      case 'job':
+        // The job is saved in this app; nothing runs on the hosts until its first run,
+        // which shows its own plan.
+        return []
     }
+  }
+
+  /**
+   * Removes what was recorded as made, in dependency order, stopping at the first failure.
+   * Returns what is still there and the failure, if any.
+   */
+  const removeCreated = async (p: Pair, list: readonly Created[]): Promise<{ remaining: Created[]; error: AppError | null }> => {
+    const remaining: Created[] = [...list]
+    for (const action of undoActions(remaining)) {
+      const h = side(p, action.host)
+      try {
+        if (action.kind === 'run') {
+          await h.run(action.command)
+        } else {
+          const current = action.parse(await h.run(action.read))
+          const next = current.exists ? action.edit(current.text) : { text: '', changed: false }
+          if (next.changed) await h.run(action.write(next.text))
+        }
+      } catch (err) {
+        let error = asAppError(err)
+        if (action.undoes.kind === 'dataset' && /has children|dataset is busy/i.test(error.details ?? error.cause)) {
+          error = appError('DATASET_HAS_CHILDREN', `${action.undoes.dataset} already holds copies, so it is kept: undoing the wizard never destroys an off-site copy.`, 'Remove the copies yourself if you really want them gone, then undo again.', error.details)
+        }
+        return { remaining, error }
+      }
+      // One action per record (core/wizard/undo.ts): once it ran, the record is gone.
+      const i = remaining.findIndex((c) => JSON.stringify(c) === JSON.stringify(action.undoes))
+      if (i >= 0) remaining.splice(i, 1)
+      logger.info('wizard undid', { label: action.label })
+    }
+    return { remaining, error: null }
   }
 
   const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -452,6 +593,19 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
       return save(initialWizardState({ nasHostId, offsiteHostId, at: deps.now() }))
     },
 
+    async skipWizardTunnel({ offsiteAddress, nasAddress }) {
+      return exclusive(async () => {
+        const before = requireWizard()
+        const probe = { type: 'step-skipped', step: 'tunnel', at: deps.now(), result: { kind: 'reachable', offsiteAddress, nasAddress: nasAddress ?? '' } } as const
+        const why = refusal(before, probe)
+        if (why !== null) throw fail('WIZARD_STEP_REFUSED', `The tunnel cannot be skipped now: ${why}.`, 'Use Remove tunnel first, then skip it. Nothing was changed.')
+        const p = await pair(before)
+        const result = await checkReachable(p, offsiteAddress, nasAddress)
+        logger.info('wizard tunnel skipped', { reachable: true })
+        return apply({ ...probe, at: deps.now(), result: { kind: 'reachable', ...result } })
+      })
+    },
+
     async previewWizardStep(input) {
       return { commands: await preview(input) }
     },
@@ -477,15 +631,29 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
                 ? await runReceiveUser(p, input, made, state)
                 : input.step === 'destination'
                   ? await runDestination(p, input, made, state)
-                  : await runPreflight(p, input, state)
+                  : input.step === 'preflight'
+                    ? await runPreflight(p, input, state)
+                    : await runJob(p, input, state)
           state = apply({ type: 'step-succeeded', step, at: deps.now(), result: outcome.result } as WizardEvent)
           logger.info('wizard step done', { step })
           return { state, findings: outcome.findings }
         } catch (err) {
-          const error = asAppError(err)
-          apply({ type: 'step-failed', step, at: deps.now(), error })
-          logger.warn('wizard step failed', { step, code: error.code })
-          throw err instanceof AppFailure ? err : new AppFailure(error)
+          let error = asAppError(err)
+          // A failed step leaves the hosts as they were: what this run made is put back
+          // (newest first); what an earlier run made stays recorded for Undo.
+          const earlier = createdOf(before.steps[step])
+          const madeNow = createdOf(state.steps[step]).filter((c) => !earlier.some((e) => JSON.stringify(e) === JSON.stringify(c)))
+          const back = await removeCreated(p, madeNow)
+          if (madeNow.length > 0) {
+            error =
+              back.error === null
+                ? { ...error, fix: `${error.fix.replace(/\s*Nothing was changed\.$/, '')} What this step had changed on the hosts was put back.` }
+                : { ...error, fix: `${error.fix} Some of what this step changed could not be put back (${back.error.cause}); use Undo on this step.` }
+          }
+          const rolledBack = madeNow.filter((c) => !back.remaining.some((r) => JSON.stringify(r) === JSON.stringify(c)))
+          apply({ type: 'step-failed', step, at: deps.now(), error, rolledBack })
+          logger.warn('wizard step failed', { step, code: error.code, putBack: rolledBack.length })
+          throw new AppFailure(error)
         }
       })
     },
@@ -495,31 +663,20 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
         const before = requireWizard()
         const why = refusal(before, { type: 'undo-requested', step, at: deps.now() })
         if (why !== null) throw fail('WIZARD_STEP_REFUSED', `This step cannot be undone now: ${why}.`, 'Undo the later steps first. Nothing was changed.')
+        // The job lives in this app, not on the hosts: undoing the job step removes the job
+        // (the Jobs use case refuses while it runs); copies already made stay off-site.
+        const jobStep = before.steps.job
+        if (step === 'job' && jobStep.status === 'succeeded') {
+          await deps.jobs.removeJob({ id: jobStep.result.jobId }).catch((err: unknown) => {
+            if (!(err instanceof AppFailure && err.appError.code === 'NOT_FOUND')) throw err
+          })
+        }
         const p = await pair(before)
         let state = apply({ type: 'undo-requested', step, at: deps.now() })
-        const remaining: Created[] = [...createdOf(state.steps[step])]
-        for (const action of undoActions(remaining)) {
-          const h = side(p, action.host)
-          try {
-            if (action.kind === 'run') {
-              await h.run(action.command)
-            } else {
-              const current = action.parse(await h.run(action.read))
-              const next = current.exists ? action.edit(current.text) : { text: '', changed: false }
-              if (next.changed) await h.run(action.write(next.text))
-            }
-          } catch (err) {
-            let error = asAppError(err)
-            if (action.undoes.kind === 'dataset' && /has children|dataset is busy/i.test(error.details ?? error.cause)) {
-              error = appError('DATASET_HAS_CHILDREN', `${action.undoes.dataset} already holds copies, so it is kept: undoing the wizard never destroys an off-site copy.`, 'Remove the copies yourself if you really want them gone, then undo again.', error.details)
-            }
-            apply({ type: 'undo-failed', step, at: deps.now(), error, remaining })
-            throw new AppFailure(error)
-          }
-          // One action per record (core/wizard/undo.ts): once it ran, the record is gone.
-          const i = remaining.findIndex((c) => JSON.stringify(c) === JSON.stringify(action.undoes))
-          if (i >= 0) remaining.splice(i, 1)
-          logger.info('wizard undid', { step, label: action.label })
+        const { remaining, error } = await removeCreated(p, createdOf(state.steps[step]))
+        if (error !== null) {
+          apply({ type: 'undo-failed', step, at: deps.now(), error, remaining })
+          throw new AppFailure(error)
         }
         state = apply({ type: 'undo-done', step, at: deps.now() })
         return state

@@ -119,6 +119,11 @@ export const WizardStepInputSchema = z.discriminatedUnion('step', [
       offsiteEndpoint: HostAddressSchema.nullable(),
       /** How the off-site box reaches the NAS; null when the NAS is behind NAT (then it starts the tunnel and keeps it open). */
       nasEndpoint: HostAddressSchema.nullable().default(null),
+      /**
+       * The UDP port the off-site box listens on, when its router forwards one fixed port;
+       * null lets the wizard pick a free one near 51820. A port already in use is refused.
+       */
+      offsitePort: z.number().int().min(1, 'A port is between 1 and 65535.').max(65535, 'A port is between 1 and 65535.').nullable().default(null),
     })
     .strict(),
   z.object({ step: z.literal('receive-user'), user: UnixUserSchema.default('zfsreceive') }).strict(),
@@ -127,6 +132,11 @@ export const WizardStepInputSchema = z.discriminatedUnion('step', [
       step: z.literal('destination'),
       /** The parent dataset on the off-site box every copy lands under, e.g. backup/nas. */
       parent: z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'A dataset name holds letters, digits and _ . : - / only, for example backup/nas.'),
+      /**
+       * Make a new pool for the copies on an empty disk first (guided `zpool create`). The
+       * pool is named by the parent's first part; `confirm` must repeat the disk's id exactly.
+       */
+      createPool: z.object({ diskId: z.string().min(1).max(255), confirm: z.string().max(255) }).strict().optional(),
     })
     .strict(),
   z
@@ -135,6 +145,17 @@ export const WizardStepInputSchema = z.discriminatedUnion('step', [
       sources: z.array(z.string().min(1).max(255)).max(64).default([]),
       recursive: z.boolean().default(true),
       raw: z.boolean().default(true),
+    })
+    .strict(),
+  z
+    .object({
+      step: z.literal('job'),
+      name: JobInputSchema.shape.name,
+      sources: JobInputSchema.shape.sources,
+      exclusions: JobInputSchema.shape.exclusions,
+      raw: JobInputSchema.shape.raw,
+      intermediates: JobInputSchema.shape.intermediates,
+      rateLimitBytesPerSecond: JobInputSchema.shape.rateLimitBytesPerSecond,
     })
     .strict(),
 ])
@@ -157,6 +178,21 @@ export const FindingSchema = z.object({
   detail: z.string(),
   fix: z.string().optional(),
 })
+
+/** A disk on the off-site box, as the guided pool creation shows it. */
+export const WizardDiskSchema = z.object({
+  /** The stable id the pool is made on and the person types to confirm: the name under /dev/disk/by-id. */
+  id: z.string(),
+  path: z.string(),
+  sizeBytes: z.number().nonnegative(),
+  model: z.string(),
+  serial: z.string(),
+  /** Empty: no partitions, no filesystem or pool label, not mounted, not in use. */
+  empty: z.boolean(),
+  /** Why a disk is not offered, in plain words ("holds the system", "has partitions"). */
+  inUse: z.string().optional(),
+})
+export type WizardDisk = z.infer<typeof WizardDiskSchema>
 
 export const WizardStepOutcomeSchema = z.object({
   state: WizardStateSchema,
@@ -243,6 +279,15 @@ export const contract = {
   previewWizardStep: { input: WizardStepInputSchema, output: z.object({ commands: z.array(ShownCommandSchema) }) },
   runWizardStep: { input: WizardStepInputSchema, output: WizardStepOutcomeSchema },
   undoWizardStep: { input: z.object({ step: WizardStepNameSchema }).strict(), output: WizardStateSchema },
+  /**
+   * Skip the tunnel: the NAS already reaches the off-site box (an existing VPN, a managed
+   * host). Verified by the NAS fetching the off-site box's host key at that address and
+   * matching it to the pinned one. `nasAddress` is where the off-site box sees the NAS from
+   * (for the key's from=); null reads it from the NAS's route to the off-site box.
+   */
+  skipWizardTunnel: { input: z.object({ offsiteAddress: HostAddressSchema, nasAddress: HostAddressSchema.nullable().default(null) }).strict(), output: WizardStateSchema },
+  /** The off-site box's disks for the guided pool creation; only empty ones can be chosen. */
+  listWizardDisks: { input: NoInput, output: z.array(WizardDiskSchema) },
 } as const
 
 export type Contract = typeof contract

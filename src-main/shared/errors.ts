@@ -80,6 +80,10 @@ export const errorCodes = [
   'RECEIVE_KEY_TOO_WIDE',
   'PREFLIGHT_BLOCKED',
   'DATASET_HAS_CHILDREN',
+  'WG_PORT_IN_USE',
+  'OFFSITE_UNREACHABLE',
+  'DISK_NOT_EMPTY',
+  'CONFIRMATION_MISMATCH',
 ] as const
 
 export const ErrorCodeSchema = z.enum(errorCodes)

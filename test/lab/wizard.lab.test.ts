@@ -16,7 +16,7 @@ import { KeytarSecretStore } from '../../src-main/adapters/secrets/keytar-secret
 import { Redactor } from '../../src-main/core/logging/redactor'
 import type { Host } from '../../src-main/shared/model'
 import type { WizardState } from '../../src-main/shared/wizard'
-import { apiCalls } from '../support/api-calls'
+import { apiCalls, eventWhere as eventWhereOn } from '../support/api-calls'
 
 const WG = 'wg-zfs-offsite'
 const KEY = '/var/lib/zfs-offsite/ssh/receive_ed25519'
@@ -37,12 +37,18 @@ async function addAndTrust(input: Record<string, unknown>): Promise<Host> {
   return call<Host>('trustHostKey', { id: host.id, fingerprint: first.fingerprint })
 }
 
-/** What the wizard may touch, as checksums and unit states: equal before and after means nothing changed. */
-async function footprint(): Promise<string> {
+/**
+ * What the wizard may touch, as checksums and unit states: equal before and after means
+ * nothing changed. `restarts` also tells a restarted tunnel from one left running; a step
+ * that started the unit and then put everything back leaves only that timestamp behind.
+ */
+async function footprint(options: { restarts: boolean } = { restarts: true }): Promise<string> {
   const files = `${WG_DIR_GLOB} ${KEY} ${KEY}.pub ${KNOWN} ${DROPIN} ${WRAPPER} /home/zfsreceive/.ssh/authorized_keys`
+  const unit = options.restarts ? `systemctl show -p ActiveEnterTimestamp wg-quick@${WG}` : `systemctl is-active wg-quick@${WG} 2>/dev/null`
   const script = `for f in ${files}; do [ -e "$f" ] && sha256sum "$f"; done
-    systemctl is-enabled wg-quick@${WG} 2>/dev/null; systemctl show -p ActiveEnterTimestamp wg-quick@${WG}
-    id zfsreceive 2>/dev/null; zfs allow backup 2>/dev/null; true`
+    systemctl is-enabled wg-quick@${WG} 2>/dev/null; ${unit}
+    ip -br link show type wireguard; ss -Hlun
+    id zfsreceive 2>/dev/null; zfs allow backup 2>/dev/null; zfs list -H -o name -r backup; true`
   const [n, o] = await Promise.all([lab.nas.run(script), lab.offsite.run(script)])
   return `nas:\n${n.stdout}\noffsite:\n${o.stdout}`
 }
@@ -64,7 +70,9 @@ beforeAll(async () => {
   await freshPools()
   dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-wizard-lab-'))
   keychainService = `zfs-offsite-test-${randomUUID()}`
-  ctx = createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService })
+  // A short wait for the handshake keeps the unreachable-endpoint test brief; a working
+  // tunnel in the lab shakes hands within seconds.
+  ctx = createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService, tunnelDeadlineMs: 30_000 })
 }, 300_000)
 
 afterAll(async () => {
@@ -115,6 +123,34 @@ describe('the setup wizard on two bare lab VMs', () => {
     expect(state.steps.tunnel).toMatchObject({ status: 'failed', created: [] })
   }, 120_000)
 
+  it('refuses a chosen port that is already in use on the off-site box, and changes nothing', async () => {
+    // Someone's own WireGuard interface listens on UDP 51999 there.
+    await lab.offsite.run('ip link add zfsoport type wireguard && wg set zfsoport listen-port 51999 && ip link set zfsoport up')
+    try {
+      const before = await footprint()
+      const err = await callFails('runWizardStep', { step: 'tunnel', offsiteEndpoint: lab.offsite.linkIp, offsitePort: 51999 })
+      expect(err.code).toBe('WG_PORT_IN_USE')
+      expect(err.cause).toMatch(/UDP port 51999 is already in use on the off-site box/)
+      expect(err.fix).toMatch(/Choose another port .*Nothing was changed\./)
+      expect(await footprint()).toBe(before)
+    } finally {
+      await lab.offsite.run('ip link del zfsoport')
+    }
+  }, 120_000)
+
+  it('an endpoint nobody answers on fails with a handshake error and puts back what it made', async () => {
+    const before = await footprint({ restarts: false })
+    // On the lab's link, but no host has this address.
+    const err = await callFails('runWizardStep', { step: 'tunnel', offsiteEndpoint: '192.168.99.77' })
+    expect(['WG_NO_HANDSHAKE', 'WG_PING_FAILED']).toContain(err.code)
+    expect(err.cause).toMatch(/off-site box|NAS/)
+    expect(err.fix).toMatch(/What this step had changed on the hosts was put back\./)
+    expect(err.fix).toMatch(/51820|UDP|endpoint|address/i)
+    expect(await footprint({ restarts: false })).toBe(before)
+    const state = await call<WizardState>('getWizard', {})
+    expect(state.steps.tunnel).toMatchObject({ status: 'failed', created: [] })
+  }, 240_000)
+
   it('builds a tunnel that avoids an address already in use, with a fresh handshake and pings both ways', async () => {
     // Someone's interface holds the default tunnel network on the NAS.
     await lab.nas.run('ip link add zfsotest type dummy && ip addr add 10.99.0.1/30 dev zfsotest && ip link set zfsotest up')
@@ -151,9 +187,17 @@ describe('the setup wizard on two bare lab VMs', () => {
     expect((await lab.offsite.run(`cat ${DROPIN}`)).stdout).toMatch(/Match User zfsreceive\n\s+ClientAliveInterval 15\n\s+ClientAliveCountMax 3/)
     // The test receive cleaned up after itself.
     expect((await lab.offsite.run('zfs list -H -o name -r backup/nas')).stdout.trim()).toBe('backup/nas')
-    const pre = await call<{ state: WizardState; findings: { severity: string }[] }>('runWizardStep', { step: 'preflight', sources: [], recursive: true, raw: true })
+    // Preflight sizes the first copy with the same planner and flags as the run.
+    await lab.nas.run('zfs create tank/wizdata && dd if=/dev/urandom of=/tank/wizdata/f bs=1M count=3 status=none && zfs snapshot tank/wizdata@one')
+    const pre = await call<{ state: WizardState; findings: { id: string; severity: string; title: string; detail: string }[] }>('runWizardStep', { step: 'preflight', sources: ['tank/wizdata'], recursive: true, raw: false })
     expect(pre.state.steps.preflight.status).toBe('succeeded')
     expect(pre.findings.filter((f) => f.severity === 'blocker')).toEqual([])
+    const space = pre.findings.find((f) => f.id === 'space')!
+    expect(space.severity).toBe('ok')
+    const estimate = Number(/estimate (\d+) B/.exec(space.detail)?.[1])
+    const sent = Number((await lab.nas.run('zfs send -nvP -L -e -c tank/wizdata@one | awk \'$1 == "size" { print $2 }\'')).stdout.trim())
+    expect(estimate).toBe(sent)
+    expect(estimate).toBeGreaterThan(3 * 1024 * 1024)
   }, 300_000)
 
   it('the receive key can neither destroy nor roll back an off-site snapshot (tried from the NAS)', async () => {
@@ -184,10 +228,50 @@ describe('the setup wizard on two bare lab VMs', () => {
     expect(await footprint()).toBe(before)
   }, 300_000)
 
+  it('the job step makes a job that copies over the tunnel, and a re-run finds the same job', async () => {
+    const jobInput = { step: 'job', name: 'Wizard data', sources: [{ dataset: 'tank/wizdata', recursive: true }], exclusions: [], intermediates: true }
+    const out = await call<{ state: WizardState }>('runWizardStep', jobInput)
+    const step = out.state.steps.job
+    if (step.status !== 'succeeded') throw new Error(`job step ${step.status}`)
+    const jobs = await call<{ id: string; receiver?: { address: string; user: string }; targetParent: string; send: { raw: boolean } }[]>('listJobs', {})
+    expect(jobs).toHaveLength(1)
+    expect(jobs[0]).toMatchObject({ id: step.result.jobId, targetParent: 'backup/nas', receiver: { user: 'zfsreceive' }, send: { raw: false } })
+    const t = out.state.steps.tunnel
+    if (t.status !== 'succeeded') throw new Error('no tunnel')
+    expect(jobs[0]!.receiver!.address).toBe(t.result.offsiteAddress)
+
+    const again = await call<{ state: WizardState }>('runWizardStep', jobInput)
+    expect(again.state.steps.job).toMatchObject({ status: 'succeeded', result: { jobId: step.result.jobId } })
+    expect(await call<unknown[]>('listJobs', {})).toHaveLength(1)
+
+    // The first send, handed over to the run use case.
+    const started = await call<{ id: string; outcome: string }>('startRun', { jobId: step.result.jobId })
+    expect(started.outcome).toBe('running')
+    const end = await eventWhereOn(
+      ctx.events,
+      (e) => (e.name === 'jobState' && (e.payload as { runId?: string; state: string }).runId === started.id && (e.payload as { state: string }).state !== 'running' ? (e.payload as { state: string }) : undefined),
+      'the end of the first send',
+      600,
+    )
+    expect(end.state).toBe('succeeded')
+    const guids = async (h: Lab['nas'], ds: string) => (await h.run(`zfs get -H -o value guid ${ds}@one`)).stdout.trim()
+    expect(await guids(lab.offsite, 'backup/nas/wizdata')).toBe(await guids(lab.nas, 'tank/wizdata'))
+  }, 600_000)
+
   it('undo removes what the wizard made, newest step first, and Remove tunnel restores the hosts', async () => {
     // Undoing the tunnel while later steps still have changes is refused.
     expect((await callFails('undoWizardStep', { step: 'tunnel' })).code).toBe('WIZARD_STEP_REFUSED')
+    // Undoing the job step removes the job from the app; its copy stays off-site.
+    await call('undoWizardStep', { step: 'job' })
+    expect(await call<unknown[]>('listJobs', {})).toEqual([])
     await call('undoWizardStep', { step: 'preflight' }).catch(() => undefined)
+    // A destination that holds a copy is kept: undo never destroys an off-site copy.
+    const kept = await callFails('undoWizardStep', { step: 'destination' })
+    expect(kept.code).toBe('DATASET_HAS_CHILDREN')
+    expect((await lab.offsite.run('zfs list -H -o name backup/nas/wizdata@one')).stdout.trim()).toBe('backup/nas/wizdata@one')
+    const dropHeld = (ds: string) => `for t in $(zfs holds -H ${ds}@one | cut -f2); do zfs release "$t" ${ds}@one; done; zfs destroy -r ${ds}`
+    await lab.offsite.run(dropHeld('backup/nas/wizdata'))
+    await lab.nas.run(dropHeld('tank/wizdata'))
     await call('undoWizardStep', { step: 'destination' })
     expect((await lab.offsite.run('zfs list -H -o name backup/nas', { allowFail: true })).code).not.toBe(0)
     expect((await lab.offsite.run(`test -e ${WRAPPER}`, { allowFail: true })).code).not.toBe(0)
@@ -204,5 +288,24 @@ describe('the setup wizard on two bare lab VMs', () => {
     }
     // Someone's own interface was never touched.
     expect((await lab.nas.run('ip -4 -o addr show zfsotest')).stdout).toMatch(/10\.99\.0\.1\/30/)
+  }, 300_000)
+
+  it('skips the tunnel when the NAS already reaches the off-site box, after checking it is the same machine', async () => {
+    const before = await footprint()
+    const nobody = await callFails('skipWizardTunnel', { offsiteAddress: '192.168.99.77', nasAddress: null })
+    expect(nobody.code).toBe('OFFSITE_UNREACHABLE')
+    expect(nobody.fix).toMatch(/Nothing was changed\./)
+    // The NAS itself answers at its own address: reachable, but not the off-site box.
+    const wrongBox = await callFails('skipWizardTunnel', { offsiteAddress: lab.nas.linkIp, nasAddress: null })
+    expect(wrongBox.code).toBe('HOST_KEY_MISMATCH')
+    expect(await footprint()).toBe(before)
+
+    const state = await call<WizardState>('skipWizardTunnel', { offsiteAddress: lab.offsite.linkIp, nasAddress: null })
+    expect(state.steps.tunnel).toMatchObject({ status: 'skipped', reason: 'already-reachable', result: { kind: 'reachable', offsiteAddress: lab.offsite.linkIp, nasAddress: lab.nas.linkIp } })
+    // The receive user then works over that route, its key pinned to the NAS's address there.
+    await call('runWizardStep', { step: 'receive-user', user: 'zfsreceive' })
+    expect((await lab.offsite.run('cat /home/zfsreceive/.ssh/authorized_keys')).stdout).toContain(`from="${lab.nas.linkIp}"`)
+    await call('undoWizardStep', { step: 'receive-user' })
+    expect((await lab.offsite.run('id zfsreceive', { allowFail: true })).code).not.toBe(0)
   }, 300_000)
 })

@@ -42,7 +42,8 @@ export type WizardEvent =
   /** Reported as each thing is made, so a crash mid-step still knows what to undo. */
   | { readonly type: 'resource-created'; readonly step: WizardStepName; readonly at: string; readonly created: Created }
   | { readonly [S in WizardStepName]: { readonly type: 'step-succeeded'; readonly step: S; readonly at: string; readonly result: StepResults[S]; readonly created?: readonly Created[] } }[WizardStepName]
-  | { readonly type: 'step-failed'; readonly step: WizardStepName; readonly at: string; readonly error: AppError; readonly created?: readonly Created[] }
+  /** `rolledBack`: what this run made and put back after failing, so the hosts are as they were; it is no longer there to undo. */
+  | { readonly type: 'step-failed'; readonly step: WizardStepName; readonly at: string; readonly error: AppError; readonly created?: readonly Created[]; readonly rolledBack?: readonly Created[] }
   | { readonly [S in Skippable]: { readonly type: 'step-skipped'; readonly step: S; readonly at: string; readonly result: StepResults[S] } }[Skippable]
   | { readonly type: 'undo-requested'; readonly step: WizardStepName; readonly at: string }
   | { readonly type: 'undo-done'; readonly step: WizardStepName; readonly at: string }
@@ -146,8 +147,10 @@ export function wizardReducer(state: WizardState, event: WizardEvent): WizardSta
       return withStep(state, event.step, { ...step, created: addCreated(step.created, [event.created]) }, event.at)
     case 'step-succeeded':
       return withStep(state, event.step, { status: 'succeeded', finishedAt: event.at, created: addCreated(createdOf(step), event.created), result: event.result } as StepState, event.at)
-    case 'step-failed':
-      return withStep(state, event.step, { status: 'failed', at: event.at, error: event.error, created: addCreated(createdOf(step), event.created) }, event.at)
+    case 'step-failed': {
+      const created = addCreated(createdOf(step), event.created).filter((c) => !(event.rolledBack ?? []).some((r) => sameCreated(r, c)))
+      return withStep(state, event.step, { status: 'failed', at: event.at, error: event.error, created }, event.at)
+    }
     case 'step-skipped':
       return withStep(state, event.step, { status: 'skipped', at: event.at, reason: SKIPPABLE[event.step], result: event.result } as StepState, event.at)
     case 'undo-requested':

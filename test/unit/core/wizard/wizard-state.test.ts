@@ -114,6 +114,23 @@ describe('the wizard’s steps', () => {
   })
 })
 
+describe('a failed step that put back what it made', () => {
+  it('forgets only what was put back, and keeps what an earlier run made', () => {
+    const error = appError('WG_NO_HANDSHAKE', 'no handshake', 'check the endpoint')
+    const earlier = run(start(), [
+      { type: 'step-started', step: 'tunnel', at: t(1) },
+      { type: 'resource-created', step: 'tunnel', at: t(2), created: tunnelMade[0]! },
+      { type: 'step-failed', step: 'tunnel', at: t(3), error },
+    ])
+    const s = run(earlier, [
+      { type: 'step-started', step: 'tunnel', at: t(4) },
+      ...tunnelMade.slice(1).map((created): WizardEvent => ({ type: 'resource-created', step: 'tunnel', at: t(5), created })),
+      { type: 'step-failed', step: 'tunnel', at: t(6), error, rolledBack: tunnelMade.slice(1) },
+    ])
+    expect(s.steps.tunnel).toEqual({ status: 'failed', at: t(6), error, created: [tunnelMade[0]] })
+  })
+})
+
 describe('a restarted app', () => {
   it('finds the step that was running interrupted, with what it made, and can run it again', () => {
     const mid = run(start(), [{ type: 'step-started', step: 'tunnel', at: t(1) }, { type: 'resource-created', step: 'tunnel', at: t(2), created: tunnelMade[0]! }])
