@@ -56,6 +56,19 @@ function periodIndex(period: Period, epochSeconds: number, offsetMinutes: number
   }
 }
 
+/** The snapshots no policy may prune: the incremental base, held ones, a pending resume's base. */
+export type GuardReason = 'newest-common' | 'held' | 'resume-base'
+
+export type SnapshotGuards = Pick<RetentionGuards, 'newestCommonGuid' | 'heldGuids' | 'resumeBaseGuid'>
+
+export function guardReasons(s: { readonly guid: Guid }, guards: SnapshotGuards): GuardReason[] {
+  const out: GuardReason[] = []
+  if (guards.newestCommonGuid && s.guid === guards.newestCommonGuid) out.push('newest-common')
+  if (guards.heldGuids?.has(s.guid)) out.push('held')
+  if (guards.resumeBaseGuid && s.guid === guards.resumeBaseGuid) out.push('resume-base')
+  return out
+}
+
 export function decideRetention(snapshots: readonly SnapshotInfo[], policy: RetentionPolicy, guards: RetentionGuards): RetentionDecision {
   const offset = guards.utcOffsetMinutes ?? 0
   const sorted = [...snapshots].sort((a, b) => a.createtxg - b.createtxg)
@@ -89,11 +102,7 @@ export function decideRetention(snapshots: readonly SnapshotInfo[], policy: Rete
       }
     }
   }
-  for (const s of sorted) {
-    if (guards.newestCommonGuid && s.guid === guards.newestCommonGuid) keepFor(s, 'newest-common')
-    if (guards.heldGuids?.has(s.guid)) keepFor(s, 'held')
-    if (guards.resumeBaseGuid && s.guid === guards.resumeBaseGuid) keepFor(s, 'resume-base')
-  }
+  for (const s of sorted) for (const r of guardReasons(s, guards)) keepFor(s, r)
   return {
     keep: sorted.filter((s) => reasons.has(s)).map((s) => ({ snapshot: s, reasons: reasons.get(s)! })),
     prune: sorted.filter((s) => !reasons.has(s)),
