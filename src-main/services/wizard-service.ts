@@ -37,6 +37,7 @@ import type { MethodName, MethodOutput, WizardStepInput } from '../shared/contra
 import type { ParsedInput } from './app-services'
 import type { HostServices } from './hosts-service'
 import { wizardHost, type WizardHostRunner } from './wizard-host'
+import { createPoolOnDisk, listDisks } from './wizard-pool'
 import { keyscanCommand, parseKeyscan, parseRouteSource, routeSourceCommand } from '../core/wizard/reach-offsite'
 import { planJob } from './job-planning'
 
@@ -333,6 +334,9 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
   const runDestination = async (p: Pair, input: StepInput<'destination'>, made: Made, state: WizardState) => {
     const ru = resultOf(state, 'receive-user')
     const parent = datasetOf(input.parent)
+    // Guided pool creation: the pool is named by the parent's first part and made (on a
+    // fresh disk listing, with the typed confirmation) before the parent goes into it.
+    if (input.createPool) await createPoolOnDisk(p.offsite, { poolName: parent.split('/')[0]!, ...input.createPool }, made)
     if (parseCreateParent(await p.offsite.run(createParentCommand(parent))).created) made({ kind: 'dataset', host: 'offsite', dataset: parent })
     const script = receiveWrapperScript({ root: parent })
     const wrapper = parseWrapperState(await p.offsite.run(wrapperStateCommand(script)))
@@ -538,8 +542,8 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
         }
       } catch (err) {
         let error = asAppError(err)
-        if (action.undoes.kind === 'dataset' && /has children|dataset is busy/i.test(error.details ?? error.cause)) {
-          error = appError('DATASET_HAS_CHILDREN', `${action.undoes.dataset} already holds copies, so it is kept: undoing the wizard never destroys an off-site copy.`, 'Remove the copies yourself if you really want them gone, then undo again.', error.details)
+        if ((action.undoes.kind === 'dataset' || action.undoes.kind === 'pool') && /has children|dataset is busy/i.test(error.details ?? error.cause)) {
+          error = appError('DATASET_HAS_CHILDREN', `${action.undoes.kind === 'pool' ? `The pool ${action.undoes.pool}` : action.undoes.dataset} already holds copies, so it is kept: undoing the wizard never destroys an off-site copy.`, 'Remove the copies yourself if you really want them gone, then undo again.', error.details)
         }
         return { remaining, error }
       }
@@ -656,6 +660,11 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
           throw new AppFailure(error)
         }
       })
+    },
+
+    async listWizardDisks() {
+      const p = await pair(requireWizard())
+      return listDisks(p.offsite)
     },
 
     async undoWizardStep({ step }) {

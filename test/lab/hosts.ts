@@ -190,6 +190,28 @@ export async function labHosts(): Promise<Lab> {
 }
 
 const POOL_DISK = '/dev/disk/by-id/virtio-pool';
+/** The second blank disk (lab.sh), for the wizard's guided pool creation: left empty for every test file. */
+export const SPARE_DISK = '/dev/disk/by-id/virtio-spare';
+
+/**
+ * Destroys any pool on the spare disk, unmounts whatever is mounted from it, clears ZFS
+ * labels and every signature (partition table included), so it lists as empty again.
+ * A lab booted before the spare disk existed has none: nothing to do there.
+ */
+function clearSpareScript(): string {
+  return `if [ -e ${SPARE_DISK} ]; then
+    dev=$(readlink -f ${SPARE_DISK})
+    for p in $(zpool list -H -o name 2>/dev/null); do
+      if zpool status -LP "$p" | grep -qE "^[[:space:]]+$dev[0-9]*[[:space:]]"; then zpool destroy -f "$p"; fi
+    done
+    for d in $(lsblk -lnp -o PATH "$dev"); do umount "$d" 2>/dev/null || true; done
+    for d in $(lsblk -lnp -o PATH "$dev" | tail -n +2); do zpool labelclear -f "$d" 2>/dev/null || true; wipefs -a -q "$d" || true; done
+    zpool labelclear -f "$dev" 2>/dev/null || true
+    wipefs -a -q "$dev"
+    udevadm settle
+    ! lsblk -lnp -o PATH "$dev" | tail -n +2 | grep -q .
+  fi`;
+}
 
 /**
  * Destroys every pool on both hosts and recreates `tank` (nas) and `backup` (offsite) on
@@ -210,6 +232,7 @@ function recreatePoolScript(pool: string): string {
     // A receive still draining from an earlier file would keep the pool busy.
     'pkill -x "zfs" 2>/dev/null || true',
     'for p in $(zpool list -H -o name 2>/dev/null); do zpool destroy -f "$p"; done',
+    clearSpareScript(),
     `zpool labelclear -f ${POOL_DISK} 2>/dev/null || true`,
     `rm -rf /${pool}`,
     `zpool create -f -o ashift=12 -O mountpoint=/${pool} ${pool} ${POOL_DISK}`,
@@ -311,6 +334,10 @@ export async function resetToBare(): Promise<void> {
   await Promise.all([
     nas.run(`${dropTunnel}
       rm -f /root/.ssh/id_ed25519 /root/.ssh/id_ed25519.pub /root/.ssh/known_hosts`),
+    nas.run(clearSpareScript()),
+    offsite.run(clearSpareScript()),
+  ]);
+  await Promise.all([
     offsite.run(`${dropTunnel}
       zfs unallow -u zfsreceive ${offsite.pool} 2>/dev/null || true
       pkill -KILL -u zfsreceive 2>/dev/null || true

@@ -203,6 +203,10 @@ boot_vm() { # boot_vm HOST INDEX IMAGE ACCEL
   udp_peer=$(cat "$runtime/$5/udp-port")
   qemu-img create -q -f qcow2 -b "$img/base.qcow2" -F qcow2 "$dir/root.qcow2"
   qemu-img create -q -f qcow2 "$dir/pool.qcow2" 4G
+  # A second blank disk for the wizard's guided pool creation; kept empty between test
+  # files by hosts.ts (freshPools/resetToBare). Smaller than the pool disk, so the two
+  # are told apart by size too.
+  qemu-img create -q -f qcow2 "$dir/spare.qcow2" 2G
   if [ "$accel" = kvm ]; then
     accel_args=(-accel kvm -cpu host -smp 2)
   else
@@ -221,6 +225,8 @@ boot_vm() { # boot_vm HOST INDEX IMAGE ACCEL
     -device virtio-blk-pci,drive=root,addr=0x4,serial=labroot \
     -drive "if=none,id=pool,file=$dir/pool.qcow2,format=qcow2,cache=unsafe,discard=unmap" \
     -device virtio-blk-pci,drive=pool,addr=0x5,serial=pool \
+    -drive "if=none,id=spare,file=$dir/spare.qcow2,format=qcow2,cache=unsafe,discard=unmap" \
+    -device virtio-blk-pci,drive=spare,addr=0x8,serial=spare \
     -netdev "user,id=mgmt,restrict=on,hostfwd=tcp:127.0.0.1:$port-:22" \
     -device "virtio-net-pci,netdev=mgmt,mac=52:54:00:5a:00:0$i,addr=0x3" \
     -netdev "socket,id=link,udp=127.0.0.1:$udp_peer,localaddr=127.0.0.1:$udp_mine" \

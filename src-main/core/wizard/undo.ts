@@ -12,6 +12,8 @@ import { unallowCommand } from '../receive-user/delegation'
 import { removeEmptyParentCommand } from '../receive-user/parent-dataset'
 import { readKnownHostsCommand, parseKnownHosts, withoutKnownHost, writeKnownHostsCommand } from '../receive-user/known-hosts'
 import { removeSshdDropinCommand } from '../receive-user/sshd-dropin'
+import { destroyEmptyPoolCommand } from '../pool/destroy-pool'
+import type { PoolName } from '../zfs/names'
 import type { Created, WizardHost } from '../../shared/wizard'
 
 export type UndoAction =
@@ -47,6 +49,10 @@ function undoOne(c: Created): UndoAction[] {
       return [run(`take back ${c.permissions.join(', ')} on ${c.dataset}`, unallowCommand(c.user, c.permissions, c.dataset as DatasetName))]
     case 'dataset':
       return [run(`remove ${c.dataset} if nothing was received into it`, removeEmptyParentCommand(c.dataset as DatasetName))]
+    case 'pool':
+      // The check and the destroy are one script on the host: refused ("pool has children")
+      // once anything is below the pool's root, so an off-site copy is never destroyed.
+      return [run(`destroy the pool ${c.pool} if it holds nothing`, destroyEmptyPoolCommand(c.pool as PoolName))]
     case 'authorized-key':
       return [
         {
@@ -79,8 +85,9 @@ function undoOne(c: Created): UndoAction[] {
 }
 
 // Within one step, what depends on something is undone before it: the tunnel is stopped
-// before its files go, the rights and key line before the user, the user before nothing.
-const ORDER: readonly Created['kind'][] = ['wg-unit', 'wg-conf', 'wg-key', 'authorized-key', 'delegation', 'wrapper', 'receive-user', 'sshd-dropin', 'known-host', 'nas-key', 'dataset']
+// before its files go, the rights and key line before the user, the user before nothing,
+// the parent dataset before the pool it lives in.
+const ORDER: readonly Created['kind'][] = ['wg-unit', 'wg-conf', 'wg-key', 'authorized-key', 'delegation', 'wrapper', 'receive-user', 'sshd-dropin', 'known-host', 'nas-key', 'dataset', 'pool']
 
 /** The actions that undo `created` (one step's record), in the order to run them. */
 export function undoActions(created: readonly Created[]): UndoAction[] {

@@ -69,3 +69,22 @@ describe('undoing the receive user and the destination', () => {
     expect(hosts.edit('10.99.0.2 ssh-ed25519 AAAA\n10.99.0.9 ssh-ed25519 BBBB\n')).toEqual({ text: '10.99.0.9 ssh-ed25519 BBBB\n', changed: true })
   })
 })
+
+describe('undoing the pool made on an empty disk', () => {
+  it('destroys the pool last, after the parent dataset in it, and only through the check for copies', () => {
+    const made: Created[] = [
+      { kind: 'pool', host: 'offsite', pool: 'offsite2' },
+      { kind: 'dataset', host: 'offsite', dataset: 'offsite2/nas' },
+    ]
+    const actions = undoActions(made)
+    expect(actions.map((a) => a.undoes.kind)).toEqual(['dataset', 'pool'])
+    const pool = actions[1]!
+    expect(pool.kind === 'run' && pool.command.argv.slice(0, 2)).toEqual(['sh', '-c'])
+    expect(pool.kind === 'run' && pool.command.argv.at(-1)).toBe('offsite2')
+    // The script checks for anything below the root before it may reach zpool destroy.
+    const script = pool.kind === 'run' ? pool.command.argv[2]! : ''
+    expect(script.indexOf('zfs list -H -r -t all')).toBeGreaterThan(-1)
+    expect(script.indexOf('zfs list -H -r -t all')).toBeLessThan(script.indexOf('zpool destroy'))
+    expect(script).not.toMatch(/zpool destroy -f|zfs destroy/)
+  })
+})
