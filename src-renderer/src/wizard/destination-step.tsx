@@ -81,7 +81,13 @@ export function DestinationStep({ wizard, hosts, suggestedParent, onState, onBac
       <fieldset>
         <legend>Pool</legend>
         <div className="radio">
-          <input type="radio" id={`${mode}-existing`} name={mode} checked={!newPool} onChange={() => setNewPool(false)} />
+          <input type="radio" id={`${mode}-existing`} name={mode} checked={!newPool} onChange={() => {
+              // Leaving the new pool behind forgets the disk and its typed id: coming back asks again.
+              setNewPool(false)
+              setDiskId('')
+              setConfirm('')
+            }}
+          />
           <label htmlFor={`${mode}-existing`}>Use a pool the off-site box already has</label>
         </div>
         <div className="radio">

@@ -73,6 +73,8 @@ export function createdWords(c: Created, hosts: HostLabels): string {
       return `The ZFS rights of ${c.user} on ${c.dataset} (${c.permissions.join(', ')}) ${on}`
     case 'dataset':
       return `The dataset ${c.dataset} ${on} (only while it holds no copies)`
+    case 'pool':
+      return `The pool ${c.pool} ${on} (only while it holds nothing but its root; the disk is then empty again)`
     case 'known-host':
       return `The off-site box’s pinned key (${c.name}) in ${c.path} ${on}`
     case 'sshd-dropin':
