@@ -1,7 +1,7 @@
 // Set up: the guided path from two hosts to a running off-site copy (issue 7). The
 // stored wizard (getWizard) decides where it resumes: the first step not done, with an
 // interrupted one offered again. Each step is its own component in src/wizard/.
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
@@ -56,6 +56,25 @@ function SetupBody({ data, reload, navigate }: { readonly data: SetupData; reloa
   const [view, setView] = useState<View>(data.wizard ? (firstNotDone(data.wizard) ?? 'job') : 'hosts')
   const probeAction = useApiAction()
   const [probes, setProbes] = useState<ReadonlyMap<string, HostState['probe']>>(() => new Map(data.states.map((s) => [s.id, s.probe])))
+
+  // What the app last saw of each host (steps probe them as they go): read again, without
+  // contacting any host, whenever another step is shown.
+  useEffect(() => {
+    let current = true
+    void api()
+      .listHostStates()
+      .then((r) => {
+        if (!current || !r.ok) return
+        setProbes((m) => {
+          const next = new Map(m)
+          for (const s of r.value) if (s.probe) next.set(s.id, s.probe)
+          return next
+        })
+      })
+    return () => {
+      current = false
+    }
+  }, [view])
 
   const probe = async (id: string) => {
     const found = await probeAction.run(() => api().probeHost({ id }))

@@ -24,7 +24,9 @@ export function DestinationStep({ wizard, hosts, suggestedParent, onState, onBac
   const stored = wizard.steps.destination
   const result = stored.status === 'succeeded' ? stored.result : null
   const mode = useId()
-  const [parent, setParent] = useState(result?.parent ?? suggestedParent)
+  // Until the person types, the suggestion follows what the app learns of the off-site box's pools.
+  const [typedParent, setParent] = useState<string | null>(null)
+  const parent = typedParent ?? result?.parent ?? suggestedParent
   const [newPool, setNewPool] = useState(false)
   const [diskId, setDiskId] = useState('')
   const [confirm, setConfirm] = useState('')

@@ -75,6 +75,7 @@ export function JobStep(props: JobStepProps) {
         </p>
       }
       previewInput={input}
+      undoNote="Undoing removes the job from this app (not while a copy runs). Copies already made stay on the off-site box."
       runLabel="Create the job"
       busyLabel="Creating the job…"
       canRun={name.trim() !== '' && sources.length > 0 && rateOk}

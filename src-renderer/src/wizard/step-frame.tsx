@@ -36,6 +36,8 @@ export interface StepFrameProps {
   /** Shown once done, after what was verified (the job's Start first copy). */
   readonly afterDone?: ReactNode
   readonly undoLabel?: string
+  /** What undoing changes besides the hosts, said in the confirmation. */
+  readonly undoNote?: string
   onState(state: WizardState): void
   onBack(): void
   onNext?: () => void
@@ -195,6 +197,7 @@ export function StepFrame(props: StepFrameProps) {
           confirmLabel={isTunnel ? 'Remove tunnel' : 'Undo step'}
           created={createdOf(state)}
           hosts={hosts}
+          note={props.undoNote}
           pending={undo.pending}
           onConfirm={() => void doUndo()}
           onCancel={() => setAsking(false)}

@@ -10,15 +10,18 @@ export interface UndoDialogProps {
   readonly created: readonly Created[]
   readonly hosts: HostLabels
   readonly pending: boolean
+  /** What undoing changes besides the hosts (the job step removes the job from the app). */
+  readonly note?: string | undefined
   onConfirm(): void
   onCancel(): void
 }
 
-export function UndoDialog({ title, confirmLabel, created, hosts, pending, onConfirm, onCancel }: UndoDialogProps) {
+export function UndoDialog({ title, confirmLabel, created, hosts, pending, note, onConfirm, onCancel }: UndoDialogProps) {
   return (
     <ConfirmDialog title={title} confirmLabel={confirmLabel} pending={pending} onConfirm={onConfirm} onCancel={onCancel}>
+      {note ? <p>{note}</p> : null}
       {created.length === 0 ? (
-        <p>This step made nothing on the hosts. Undoing it only marks it as not done, so it is asked again.</p>
+        <p>This step made nothing on the hosts. Undoing it marks it as not done, so it is asked again.</p>
       ) : (
         <>
           <p>The app removes exactly what this step made, newest first:</p>

@@ -58,7 +58,8 @@ export function WhatThisRuns({ input, hosts }: WhatThisRunsProps) {
               </button>
             </p>
           ) : null}
-          {shown ? (
+          {shown && shown.commands.length === 0 ? <p>This step runs no command on the hosts: it is saved in this app.</p> : null}
+          {shown && shown.commands.length > 0 ? (
             <ol className="command-list" aria-label="Commands">
               {shown.commands.map((c, i) => (
                 <li key={i} className="command">
