@@ -53,7 +53,7 @@ export async function createPoolOnDisk(offsite: WizardHostRunner, request: PoolR
       }
       throw err
     }
-    made({ kind: 'pool', host: offsite.side, pool })
+    made({ kind: 'pool', host: offsite.side, pool, disk: request.diskId })
   }
   const health = parsePoolHealth(await offsite.run(poolHealthCommand(pool)))
   if (health.health !== 'ONLINE') {

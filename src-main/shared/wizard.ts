@@ -22,8 +22,8 @@ export const CreatedSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('wrapper'), host: WizardHostSchema, path: z.string() }),
   z.object({ kind: z.literal('delegation'), host: WizardHostSchema, user: z.string(), dataset: z.string(), permissions: z.array(z.string()).min(1) }),
   z.object({ kind: z.literal('dataset'), host: WizardHostSchema, dataset: z.string() }),
-  /** A pool the wizard made on an empty disk; undo destroys it only while it holds nothing but its root. */
-  z.object({ kind: z.literal('pool'), host: WizardHostSchema, pool: z.string() }),
+  /** A pool the wizard made on an empty disk (`disk`: its by-id name); undo destroys it only while it holds nothing but its root, and leaves the disk blank. */
+  z.object({ kind: z.literal('pool'), host: WizardHostSchema, pool: z.string(), disk: z.string().optional() }),
   z.object({ kind: z.literal('known-host'), host: WizardHostSchema, path: z.string(), name: z.string() }),
   /** An sshd drop-in the app wrote (dead-client detection for the receive user); removed and sshd reloaded on undo. */
   z.object({ kind: z.literal('sshd-dropin'), host: WizardHostSchema, path: z.string() }),

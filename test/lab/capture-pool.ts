@@ -2,7 +2,7 @@
 // VM into test/fixtures/zfs-<series>/pool/, in test/fixtures/README.md's layout: the disk
 // listing with the spare disk empty, in a pool, carrying a stale pool label, partitions, a
 // filesystem, mounted, and with no pool imported at all; the create, the health read-back
-// and the undo (refused while the pool holds a dataset, then done).
+// and the undo (refused while the pool holds a dataset, then done, the disk blank again).
 // Run: LAB_RUNTIME_DIR=... npx tsx test/lab/capture-pool.ts (the lab must be up). It
 // starts and ends with freshPools(): the spare disk empty, `backup` recreated.
 //
@@ -48,12 +48,14 @@ export async function capturePool(): Promise<string> {
   await cap('list-disks-spare-in-pool', 'the spare disk in the new pool', list, 'success')
   await cap('create-pool-disk-in-use', 'zpool create on the disk that backup uses', shellJoin(createPoolCommand('other' as PoolName, 'virtio-pool').argv), 'failure')
   await h.run(`zfs create ${POOL}/copy`)
-  await cap('destroy-empty-pool-has-children', 'the undo while the pool holds a dataset', shellJoin(destroyEmptyPoolCommand(POOL).argv), 'failure')
+  await cap('destroy-empty-pool-has-children', 'the undo while the pool holds a dataset', shellJoin(destroyEmptyPoolCommand(POOL, SPARE_ID).argv), 'failure')
   await h.run(`zfs destroy ${POOL}/copy`)
-  await cap('destroy-empty-pool', 'the undo of the empty pool', shellJoin(destroyEmptyPoolCommand(POOL).argv), 'success')
-  await cap('destroy-empty-pool-absent', 'the undo again, the pool already gone', shellJoin(destroyEmptyPoolCommand(POOL).argv), 'success')
-  await h.run('udevadm settle')
-  await cap('list-disks-destroyed-pool-label', 'the spare disk after zpool destroy: partitions with the old pool label', list, 'success')
+  await cap('destroy-empty-pool', 'the undo of the empty pool, which leaves its disk blank', shellJoin(destroyEmptyPoolCommand(POOL, SPARE_ID).argv), 'success')
+  await cap('list-disks-after-undo', 'the spare disk after the undo: empty again', list, 'success')
+  await cap('destroy-empty-pool-absent', 'the undo again, the pool already gone', shellJoin(destroyEmptyPoolCommand(POOL, SPARE_ID).argv), 'success')
+  // A plain zpool destroy (not the app's undo) leaves the labels and partitions behind.
+  await h.run(`${shellJoin(createPoolCommand(POOL, SPARE_ID).argv)} && zpool destroy ${POOL} && udevadm settle`)
+  await cap('list-disks-destroyed-pool-label', 'the spare disk after a plain zpool destroy: partitions with the old pool label', list, 'success')
   await h.run(`zpool labelclear -f ${SPARE_DISK}-part1 && udevadm settle`)
   await cap('list-disks-partitions', 'the spare disk with partitions and no label', list, 'success')
   await h.run(`wipefs -a -q ${SPARE_DISK}-part1 ${SPARE_DISK}-part9; wipefs -a -q ${SPARE_DISK} && udevadm settle && mkfs.ext4 -q -L scratch ${SPARE_DISK} && udevadm settle`)

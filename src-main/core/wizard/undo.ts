@@ -51,8 +51,9 @@ function undoOne(c: Created): UndoAction[] {
       return [run(`remove ${c.dataset} if nothing was received into it`, removeEmptyParentCommand(c.dataset as DatasetName))]
     case 'pool':
       // The check and the destroy are one script on the host: refused ("pool has children")
-      // once anything is below the pool's root, so an off-site copy is never destroyed.
-      return [run(`destroy the pool ${c.pool} if it holds nothing`, destroyEmptyPoolCommand(c.pool as PoolName))]
+      // once anything is below the pool's root, so an off-site copy is never destroyed;
+      // then the disk is left blank, as the wizard found it.
+      return [run(`destroy the pool ${c.pool} if it holds nothing`, destroyEmptyPoolCommand(c.pool as PoolName, c.disk))]
     case 'authorized-key':
       return [
         {

@@ -106,13 +106,25 @@ describe('reading the new pool back', () => {
 describe('undoing the pool', () => {
   it('is refused while the pool holds a dataset, and says so', () => {
     const f = fixture(FOLDER, 'destroy-empty-pool-has-children')
-    expect(f.command).toBe(shellJoin(destroyEmptyPoolCommand(poolName('offsite2')).argv))
+    expect(f.command).toBe(shellJoin(destroyEmptyPoolCommand(poolName('offsite2'), 'virtio-spare').argv))
     expect(f.exitCode).toBe(3)
     expect(f.stderr).toContain(POOL_HAS_CHILDREN)
   })
 
-  it('destroys the empty pool, and finds nothing to do when it is already gone', () => {
+  it('destroys the empty pool and leaves its disk blank, so it is offered again', () => {
     expect(parseDestroyEmptyPool(fixture(FOLDER, 'destroy-empty-pool').stdout)).toEqual({ destroyed: true })
+    const after = parseDiskSurvey(fixture(FOLDER, 'list-disks-after-undo').stdout)
+    expect(after.disks.find((d) => d.id === 'virtio-spare')).toMatchObject({ empty: true })
+    expect(after.pools).toEqual(['backup'])
+  })
+
+  it('only wipes the disk named in the record, by its by-id path', () => {
+    expect(destroyEmptyPoolCommand(poolName('offsite2'), 'virtio-spare').argv.slice(3)).toEqual(['sh', 'offsite2', '/dev/disk/by-id/virtio-spare'])
+    expect(destroyEmptyPoolCommand(poolName('offsite2')).argv.slice(3)).toEqual(['sh', 'offsite2', ''])
+    expect(() => destroyEmptyPoolCommand(poolName('offsite2'), '../vda')).toThrow(/not a name under/)
+  })
+
+  it('finds nothing to do when the pool is already gone', () => {
     expect(parseDestroyEmptyPool(fixture(FOLDER, 'destroy-empty-pool-absent').stdout)).toEqual({ destroyed: false })
     expect(() => parseDestroyEmptyPool('')).toThrow(/not the output of the pool undo/)
   })

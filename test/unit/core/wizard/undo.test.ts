@@ -73,14 +73,14 @@ describe('undoing the receive user and the destination', () => {
 describe('undoing the pool made on an empty disk', () => {
   it('destroys the pool last, after the parent dataset in it, and only through the check for copies', () => {
     const made: Created[] = [
-      { kind: 'pool', host: 'offsite', pool: 'offsite2' },
+      { kind: 'pool', host: 'offsite', pool: 'offsite2', disk: 'virtio-spare' },
       { kind: 'dataset', host: 'offsite', dataset: 'offsite2/nas' },
     ]
     const actions = undoActions(made)
     expect(actions.map((a) => a.undoes.kind)).toEqual(['dataset', 'pool'])
     const pool = actions[1]!
     expect(pool.kind === 'run' && pool.command.argv.slice(0, 2)).toEqual(['sh', '-c'])
-    expect(pool.kind === 'run' && pool.command.argv.at(-1)).toBe('offsite2')
+    expect(pool.kind === 'run' && pool.command.argv.slice(-2)).toEqual(['offsite2', '/dev/disk/by-id/virtio-spare'])
     // The script checks for anything below the root before it may reach zpool destroy.
     const script = pool.kind === 'run' ? pool.command.argv[2]! : ''
     expect(script.indexOf('zfs list -H -r -t all')).toBeGreaterThan(-1)
