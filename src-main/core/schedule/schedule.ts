@@ -179,15 +179,17 @@ export function calendarSpec(schedule: Schedule): ScheduleResult<CalendarSpec> {
 
 const two = (n: number): string => String(n).padStart(2, '0')
 
-function systemdField(f: CalendarField, pad: boolean): string {
-  const fmt = (n: number): string => (pad ? two(n) : String(n))
+function systemdField(f: CalendarField, max: number): string {
   switch (f.kind) {
     case 'any':
       return '*'
     case 'list':
-      return f.values.map(fmt).join(',')
+      return f.values.map(two).join(',')
     case 'step':
-      return `${fmt(f.start)}/${f.step}`
+      // Written out as a list, never as systemd's own a/n: systemd 252 (Debian 12) skips the
+      // 00 of `00/5:30` on the first day of a month (seen with systemd-analyze calendar
+      // --base-time=2026-11-30 23:59:00: next elapse 05:30, not 00:30). A list has no such gap.
+      return expand(f, 0, max).map(two).join(',')
   }
 }
 
@@ -205,14 +207,14 @@ function weekdayText(days: readonly Weekday[]): string {
   return parts.join(',')
 }
 
-/** The normalised `OnCalendar=` value, e.g. `*-*-* 02:00:00` or `Mon..Fri *-*-* 00/4:15:00`. */
+/** The normalised `OnCalendar=` value, e.g. `*-*-* 02:00:00` or `Mon..Fri *-*-* 00,04,08,12,16,20:15:00`. */
 export function onCalendarValue(schedule: Schedule): ScheduleResult<string> {
   const spec = calendarSpec(schedule)
   if (!spec.ok) return spec
   const s = spec.value
   const days = s.weekdays.length > 0 ? `${weekdayText(s.weekdays)} ` : ''
-  const date = `*-${systemdField(s.months, true)}-${systemdField(s.days, true)}`
-  return { ok: true, value: `${days}${date} ${systemdField(s.hours, true)}:${systemdField(s.minutes, true)}:00` }
+  const date = `*-${systemdField(s.months, 12)}-${systemdField(s.days, 31)}`
+  return { ok: true, value: `${days}${date} ${systemdField(s.hours, 23)}:${systemdField(s.minutes, 59)}:00` }
 }
 
 function cronField(f: CalendarField, max: number): string {
@@ -350,4 +352,45 @@ export function longestGapSeconds(schedule: Schedule): ScheduleResult<number> {
     days = s.months.kind !== 'any' ? 366 : 31
   }
   return { ok: true, value: days > 1 ? (days - 1) * 86400 + gap * 60 : gap * 60 }
+}
+
+/** A moment on the host's wall clock (its local time zone), as plain fields. */
+export interface WallClock {
+  readonly year: number
+  /** 1–12. */
+  readonly month: number
+  readonly day: number
+  readonly hour: number
+  readonly minute: number
+}
+
+function matches(f: CalendarField, v: number, min: number, max: number): boolean {
+  return expand(f, min, max).includes(v)
+}
+
+/**
+ * The first run strictly after `after`, on the same wall clock: for hosts where nothing
+ * can be asked (cron keeps no "next run"). Daylight-saving shifts are not modelled: the
+ * caller turns the result into an instant with the host's UTC offset, and the answer is
+ * right except in the hour the clocks change. Null when nothing matches within four years.
+ */
+export function nextRunAfter(schedule: Schedule, after: WallClock): ScheduleResult<WallClock | null> {
+  const spec = calendarSpec(schedule)
+  if (!spec.ok) return spec
+  const s = spec.value
+  const times = timesOfDay(s)
+  const start = Date.UTC(after.year, after.month - 1, after.day)
+  const nowMinutes = after.hour * 60 + after.minute
+  for (let i = 0; i <= 4 * 366; i++) {
+    const d = new Date(start + i * 86400_000)
+    const month = d.getUTCMonth() + 1
+    const day = d.getUTCDate()
+    const weekday = WEEKDAYS[(d.getUTCDay() + 6) % 7]!
+    if (!matches(s.months, month, 1, 12) || !matches(s.days, day, 1, 31)) continue
+    if (s.weekdays.length > 0 && !s.weekdays.includes(weekday)) continue
+    const t = times.find((m) => i > 0 || m > nowMinutes)
+    if (t === undefined) continue
+    return { ok: true, value: { year: d.getUTCFullYear(), month, day, hour: Math.floor(t / 60), minute: t % 60 } }
+  }
+  return { ok: true, value: null }
 }

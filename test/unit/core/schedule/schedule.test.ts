@@ -8,10 +8,12 @@ import {
   cronTime,
   describeSchedule,
   longestGapSeconds,
+  nextRunAfter,
   onCalendarValue,
   parseOnCalendar,
   timesOfDay,
   type Schedule,
+  type WallClock,
 } from '../../../../src-main/core/schedule/schedule'
 
 function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; cause: string } }): T {
@@ -32,7 +34,7 @@ describe('presets', () => {
 
   it('runs every N hours from midnight, and lists the times when N does not divide the day', () => {
     const six: Schedule = { kind: 'every-hours', hours: 6, minute: 0 }
-    expect(value(onCalendarValue(six))).toBe('*-*-* 00/6:00:00')
+    expect(value(onCalendarValue(six))).toBe('*-*-* 00,06,12,18:00:00')
     expect(value(cronTime(six))).toBe('0 */6 * * *')
     expect(value(describeSchedule(six, berlin))).toEqual({ summary: 'Every 6 hours', detail: 'at 00:00, 06:00, 12:00 and 18:00, NAS time (Europe/Berlin)' })
     const five: Schedule = { kind: 'every-hours', hours: 5, minute: 30 }
@@ -77,9 +79,9 @@ describe('custom calendar expressions', () => {
       ['Sat,Sun *-*-* 10:00:00', 'Sat,Sun *-*-* 10:00:00', '0 10 * * 6,0'],
       ['*-*-01 04:00', '*-*-01 04:00:00', '0 4 1 * *'],
       ['*-1,7-1 05:45', '*-01,07-01 05:45:00', '45 5 1 1,7 *'],
-      ['*-*-* 1/4:15', '*-*-* 01/4:15:00', '15 1-23/4 * * *'],
+      ['*-*-* 1/4:15', '*-*-* 01,05,09,13,17,21:15:00', '15 1-23/4 * * *'],
       ['*-*-* 2,14:00', '*-*-* 02,14:00:00', '0 2,14 * * *'],
-      ['*-*-* *:0/30', '*-*-* *:00/30:00', '*/30 * * * *'],
+      ['*-*-* *:0/30', '*-*-* *:00,30:00', '*/30 * * * *'],
       ['daily', '*-*-* 00:00:00', '0 0 * * *'],
       ['weekly', 'Mon *-*-* 00:00:00', '0 0 * * 1'],
       ['Mon..Sun 01:00', '*-*-* 01:00:00', '0 1 * * *'],
@@ -179,3 +181,42 @@ describe.skipIf(!systemdAnalyzeAvailable())('checked by the real systemd-analyze
     }
   })
 })
+
+describe.skipIf(!systemdAnalyzeAvailable())('the next run on a host without systemd', () => {
+  it('runs at 00:30 on the first of a month too, which systemd 252 skips for its own 00/5:30 form', () => {
+    const calendar = value(onCalendarValue({ kind: 'every-hours', hours: 5, minute: 30 }))
+    const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C' }
+    const ours = execFileSync('systemd-analyze', ['calendar', '--base-time=2026-11-30 23:59:00', calendar], { encoding: 'utf8', env })
+    expect(ours).toMatch(/Next elapse: \w{3} 2026-12-01 00:30:00/)
+    const theirs = execFileSync('systemd-analyze', ['calendar', '--base-time=2026-11-30 23:59:00', '*-*-* 00/5:30:00'], { encoding: 'utf8', env })
+    expect(theirs).toMatch(/Next elapse: \w{3} 2026-12-01 05:30:00/)
+  })
+
+  it('is the same moment systemd-analyze names, for presets and custom days', () => {
+    const schedules: Schedule[] = [
+      { kind: 'nightly', hour: 2, minute: 0 },
+      { kind: 'every-hours', hours: 5, minute: 30 },
+      { kind: 'custom', onCalendar: 'Mon,Wed 06:15' },
+      { kind: 'custom', onCalendar: '*-*-31 03:00' },
+      { kind: 'custom', onCalendar: '*-2-29 01:00' },
+      { kind: 'custom', onCalendar: 'Sat *-*-1,2,3,4,5,6,7 04:00' },
+    ]
+    const bases: WallClock[] = [
+      { year: 2026, month: 11, day: 28, hour: 12, minute: 0 },
+      { year: 2026, month: 12, day: 31, hour: 23, minute: 59 },
+      { year: 2027, month: 2, day: 28, hour: 2, minute: 0 },
+    ]
+    for (const s of schedules) {
+      const calendar = value(onCalendarValue(s))
+      for (const b of bases) {
+        const base = `${b.year}-${two(b.month)}-${two(b.day)} ${two(b.hour)}:${two(b.minute)}:00`
+        const out = execFileSync('systemd-analyze', ['calendar', `--base-time=${base}`, calendar], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } })
+        const m = /Next elapse: \w{3} (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):00/.exec(out)!
+        const next = value(nextRunAfter(s, b))
+        expect(next, `${calendar} after ${base}`).toEqual({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]) })
+      }
+    }
+  })
+})
+
+const two = (n: number): string => String(n).padStart(2, '0')

@@ -147,7 +147,7 @@ describe('install and remove, run by the real sh', () => {
     expect(calls()).toEqual(['systemctl daemon-reload'])
     const changed = { ...input, schedule: { kind: 'every-hours', hours: 6, minute: 0 } } as const
     expect(parseInstallUnits(run(install(changed)).stdout)).toBe('replaced')
-    expect(readFileSync(join(dir, names.timer), 'utf8')).toContain('OnCalendar=*-*-* 00/6:00:00')
+    expect(readFileSync(join(dir, names.timer), 'utf8')).toContain('OnCalendar=*-*-* 00,06,12,18:00:00')
   })
 
   it('never overwrites a unit file of the same name that it did not write, and then writes neither', () => {
