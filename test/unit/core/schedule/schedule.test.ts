@@ -187,9 +187,8 @@ describe.skipIf(!systemdAnalyzeAvailable())('the next run on a host without syst
     const calendar = value(onCalendarValue({ kind: 'every-hours', hours: 5, minute: 30 }))
     const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C' }
     const ours = execFileSync('systemd-analyze', ['calendar', '--base-time=2026-11-30 23:59:00', calendar], { encoding: 'utf8', env })
+    // (systemd 252 itself answers 05:30 for `*-*-* 00/5:30:00` here; not asserted, a later systemd may fix it.)
     expect(ours).toMatch(/Next elapse: \w{3} 2026-12-01 00:30:00/)
-    const theirs = execFileSync('systemd-analyze', ['calendar', '--base-time=2026-11-30 23:59:00', '*-*-* 00/5:30:00'], { encoding: 'utf8', env })
-    expect(theirs).toMatch(/Next elapse: \w{3} 2026-12-01 05:30:00/)
   })
 
   it('is the same moment systemd-analyze names, for presets and custom days', () => {
