@@ -84,6 +84,13 @@ export const errorCodes = [
   'OFFSITE_UNREACHABLE',
   'DISK_NOT_EMPTY',
   'CONFIRMATION_MISMATCH',
+  // Schedules, sanoid and retention (src-main/core/schedule, core/sanoid).
+  'SCHEDULE_INVALID',
+  'SCHEDULE_NO_CRON_EQUIVALENT',
+  'MARKED_BLOCK_DAMAGED',
+  'SANOID_SECTION_CONFLICT',
+  'SANOID_POLICY_INVALID',
+  'SANOID_PRUNE_UNSAFE',
 ] as const
 
 export const ErrorCodeSchema = z.enum(errorCodes)

@@ -17,19 +17,15 @@ import { Redactor } from '../../src-main/core/logging/redactor'
 import type { Host } from '../../src-main/shared/model'
 import type { WizardState } from '../../src-main/shared/wizard'
 import { apiCalls, eventWhere as eventWhereOn } from '../support/api-calls'
-
-const WG = 'wg-zfs-offsite'
-const KEY = '/var/lib/zfs-offsite/ssh/receive_ed25519'
-const KNOWN = '/var/lib/zfs-offsite/ssh/known_hosts'
-const DROPIN = '/etc/ssh/sshd_config.d/zfs-offsite-receive.conf'
-const WRAPPER = '/usr/local/libexec/zfs-offsite/receive-only'
+import { destroyHeldScript, footprint as footprintOf, NAS_KEY, NAS_KNOWN_HOSTS, SSHD_DROPIN, WG, wizardCleanupScript, WRAPPER } from './wizard-footprint'
 
 let lab: Lab
 let ctx: AppContext
 let dataDir: string
 let keychainService: string
-
 const { call, callFails } = apiCalls(() => ctx)
+
+const footprint = (options?: { restarts: boolean }) => footprintOf(lab, options)
 
 async function addAndTrust(input: Record<string, unknown>): Promise<Host> {
   const host = await call<Host>('addHost', input)
@@ -37,36 +33,11 @@ async function addAndTrust(input: Record<string, unknown>): Promise<Host> {
   return call<Host>('trustHostKey', { id: host.id, fingerprint: first.fingerprint })
 }
 
-/**
- * What the wizard may touch, as checksums and unit states: equal before and after means
- * nothing changed. `restarts` also tells a restarted tunnel from one left running; a step
- * that started the unit and then put everything back leaves only that timestamp behind.
- */
-async function footprint(options: { restarts: boolean } = { restarts: true }): Promise<string> {
-  const files = `${WG_DIR_GLOB} ${KEY} ${KEY}.pub ${KNOWN} ${DROPIN} ${WRAPPER} /home/zfsreceive/.ssh/authorized_keys`
-  const unit = options.restarts ? `systemctl show -p ActiveEnterTimestamp wg-quick@${WG}` : `systemctl is-active wg-quick@${WG} 2>/dev/null`
-  const script = `for f in ${files}; do [ -e "$f" ] && sha256sum "$f"; done
-    systemctl is-enabled wg-quick@${WG} 2>/dev/null; ${unit}
-    ip -br link show type wireguard; ss -Hlun
-    id zfsreceive 2>/dev/null; zfs allow backup 2>/dev/null; zfs list -H -o name -r backup; true`
-  const [n, o] = await Promise.all([lab.nas.run(script), lab.offsite.run(script)])
-  return `nas:\n${n.stdout}\noffsite:\n${o.stdout}`
-}
-const WG_DIR_GLOB = '/etc/wireguard/*'
-
-const cleanupScript = `systemctl disable --now wg-quick@${WG} >/dev/null 2>&1 || true
-  ip link del ${WG} 2>/dev/null || true
-  ip link del zfsotest 2>/dev/null || true
-  rm -f /etc/wireguard/${WG}.conf /etc/wireguard/${WG}.key ${WRAPPER}
-  rm -rf /var/lib/zfs-offsite/ssh
-  [ -e /usr/bin/wg.hidden ] && mv /usr/bin/wg.hidden /usr/bin/wg
-  true`
-
 beforeAll(async () => {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('wizard.lab.test.ts needs the keychain: run it under scripts/with-keyring.sh')
   lab = await labHosts()
   await resetToBare()
-  await Promise.all([lab.nas.run(cleanupScript), lab.offsite.run(cleanupScript)])
+  await Promise.all([lab.nas.run(wizardCleanupScript), lab.offsite.run(wizardCleanupScript)])
   await freshPools()
   dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-wizard-lab-'))
   keychainService = `zfs-offsite-test-${randomUUID()}`
@@ -78,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ctx?.dispose()
   if (lab) {
-    await Promise.all([lab.nas.run(cleanupScript, { allowFail: true }), lab.offsite.run(cleanupScript, { allowFail: true })])
+    await Promise.all([lab.nas.run(wizardCleanupScript, { allowFail: true }), lab.offsite.run(wizardCleanupScript, { allowFail: true })])
     await resetToBare()
   }
   if (keychainService) {
@@ -143,7 +114,7 @@ describe('the setup wizard on two bare lab VMs', () => {
     // On the lab's link, but no host has this address.
     const err = await callFails('runWizardStep', { step: 'tunnel', offsiteEndpoint: '192.168.99.77' })
     expect(['WG_NO_HANDSHAKE', 'WG_PING_FAILED']).toContain(err.code)
-    expect(err.cause).toMatch(/off-site box|NAS/)
+    expect(err.cause).toMatch(/NAS and the off-site box have not reached each other/)
     expect(err.fix).toMatch(/What this step had changed on the hosts was put back\./)
     expect(err.fix).toMatch(/51820|UDP|endpoint|address/i)
     expect(await footprint({ restarts: false })).toBe(before)
@@ -184,7 +155,7 @@ describe('the setup wizard on two bare lab VMs', () => {
     const dest = await call<{ state: WizardState }>('runWizardStep', { step: 'destination', parent: 'backup/nas' })
     expect(dest.state.steps.destination.status).toBe('succeeded')
     expect((await lab.offsite.run('zfs get -H -o value canmount,readonly backup/nas')).stdout.trim().split('\n')).toEqual(['off', 'on'])
-    expect((await lab.offsite.run(`cat ${DROPIN}`)).stdout).toMatch(/Match User zfsreceive\n\s+ClientAliveInterval 15\n\s+ClientAliveCountMax 3/)
+    expect((await lab.offsite.run(`cat ${SSHD_DROPIN}`)).stdout).toMatch(/Match User zfsreceive\n\s+ClientAliveInterval 15\n\s+ClientAliveCountMax 3/)
     // The test receive cleaned up after itself.
     expect((await lab.offsite.run('zfs list -H -o name -r backup/nas')).stdout.trim()).toBe('backup/nas')
     // Preflight sizes the first copy with the same planner and flags as the run.
@@ -205,7 +176,7 @@ describe('the setup wizard on two bare lab VMs', () => {
     const t = state.steps.tunnel
     if (t.status !== 'succeeded') throw new Error('no tunnel')
     const addr = t.result.offsiteAddress
-    const ssh = `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${KNOWN} -o IdentitiesOnly=yes -i ${KEY} zfsreceive@${addr}`
+    const ssh = `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${NAS_KNOWN_HOSTS} -o IdentitiesOnly=yes -i ${NAS_KEY} zfsreceive@${addr}`
     await lab.nas.run(`set -e; zfs create tank/wiz; zfs snapshot tank/wiz@a; zfs snapshot tank/wiz@b
       zfs send tank/wiz@a | ${ssh} zfs receive -s -u backup/nas/wiz
       zfs send -i @a tank/wiz@b | ${ssh} zfs receive -s -u backup/nas/wiz`)
@@ -269,16 +240,15 @@ describe('the setup wizard on two bare lab VMs', () => {
     const kept = await callFails('undoWizardStep', { step: 'destination' })
     expect(kept.code).toBe('DATASET_HAS_CHILDREN')
     expect((await lab.offsite.run('zfs list -H -o name backup/nas/wizdata@one')).stdout.trim()).toBe('backup/nas/wizdata@one')
-    const dropHeld = (ds: string) => `for t in $(zfs holds -H ${ds}@one | cut -f2); do zfs release "$t" ${ds}@one; done; zfs destroy -r ${ds}`
-    await lab.offsite.run(dropHeld('backup/nas/wizdata'))
-    await lab.nas.run(dropHeld('tank/wizdata'))
+    await lab.offsite.run(destroyHeldScript('backup/nas/wizdata'))
+    await lab.nas.run(destroyHeldScript('tank/wizdata'))
     await call('undoWizardStep', { step: 'destination' })
     expect((await lab.offsite.run('zfs list -H -o name backup/nas', { allowFail: true })).code).not.toBe(0)
     expect((await lab.offsite.run(`test -e ${WRAPPER}`, { allowFail: true })).code).not.toBe(0)
     await call('undoWizardStep', { step: 'receive-user' })
     expect((await lab.offsite.run('id zfsreceive', { allowFail: true })).code).not.toBe(0)
-    expect((await lab.offsite.run(`test -e ${DROPIN}`, { allowFail: true })).code).not.toBe(0)
-    expect((await lab.nas.run(`test -e ${KEY}`, { allowFail: true })).code).not.toBe(0)
+    expect((await lab.offsite.run(`test -e ${SSHD_DROPIN}`, { allowFail: true })).code).not.toBe(0)
+    expect((await lab.nas.run(`test -e ${NAS_KEY}`, { allowFail: true })).code).not.toBe(0)
     const state = await call<WizardState>('undoWizardStep', { step: 'tunnel' })
     expect(state.steps.tunnel.status).toBe('pending')
     for (const h of [lab.nas, lab.offsite]) {

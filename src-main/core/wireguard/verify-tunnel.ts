@@ -85,7 +85,7 @@ export function tunnelProblems(input: {
       cause:
         input.handshake.reason === 'peer-missing'
           ? 'The tunnel on this host does not know the other side’s key.'
-          : 'The two sides of the tunnel have not reached each other.',
+          : 'The NAS and the off-site box have not reached each other through the tunnel.',
       fix: `Check that UDP port ${input.udpPort} reaches ${input.reachedSide} (its firewall, and port forwarding on its router), and that the endpoint address is right.`,
     })
   }
