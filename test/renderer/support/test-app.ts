@@ -35,6 +35,8 @@ export interface TestAppOptions {
   readonly config?: Partial<Omit<Config, 'schemaVersion'>>
   /** Milliseconds between the services' progress events while following a run. */
   readonly progressTickMs?: number
+  /** How long the wizard waits for a tunnel's handshake (tests of an unreachable endpoint shorten it). */
+  readonly tunnelDeadlineMs?: number
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -54,6 +56,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     openConfig: openConfBackend,
     keychainService,
     ...(options.progressTickMs === undefined ? {} : { progressTickMs: options.progressTickMs }),
+    ...(options.tunnelDeadlineMs === undefined ? {} : { tunnelDeadlineMs: options.tunnelDeadlineMs }),
   })
   const bridge = await startBridge({ context, rendererDir, bridgeClientFile })
   return {
