@@ -64,6 +64,11 @@ export function parseKnownHosts(stdout: string): { readonly exists: boolean; rea
   throw new Error(`not the output of the known_hosts read: ${JSON.stringify(stdout.slice(0, 80))}`)
 }
 
+/** Deletes the app's own known_hosts file: undo does this once the last line in it is gone, so no empty file stays behind. */
+export function removeKnownHostsCommand(path: string = NAS_KNOWN_HOSTS): CommandSpec {
+  return { argv: ['rm', '-f', '--', checkRemotePath(path)], successCodes: [0] }
+}
+
 export function writeKnownHostsCommand(text: string, path: string = NAS_KNOWN_HOSTS): CommandSpec {
   const script = ['set -e', 'umask 077', 'mkdir -p "${1%/*}"', 'cat > "$1.zfs-offsite-new"', 'mv -f "$1.zfs-offsite-new" "$1"'].join('\n')
   return { argv: ['sh', '-c', script, 'sh', checkRemotePath(path)], successCodes: [0], stdin: text }

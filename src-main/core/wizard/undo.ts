@@ -10,7 +10,7 @@ import { readAuthorizedKeysCommand, parseAuthorizedKeys, withoutAppLine, writeAu
 import { removeWrapperCommand } from '../receive-user/receive-wrapper'
 import { unallowCommand } from '../receive-user/delegation'
 import { removeEmptyParentCommand } from '../receive-user/parent-dataset'
-import { readKnownHostsCommand, parseKnownHosts, withoutKnownHost, writeKnownHostsCommand } from '../receive-user/known-hosts'
+import { readKnownHostsCommand, parseKnownHosts, removeKnownHostsCommand, withoutKnownHost, writeKnownHostsCommand } from '../receive-user/known-hosts'
 import { removeSshdDropinCommand } from '../receive-user/sshd-dropin'
 import { destroyEmptyPoolCommand } from '../pool/destroy-pool'
 import type { PoolName } from '../zfs/names'
@@ -79,7 +79,8 @@ function undoOne(c: Created): UndoAction[] {
           read: readKnownHostsCommand(c.path),
           parse: parseKnownHosts,
           edit: (text) => withoutKnownHost(text, c.name),
-          write: (text) => writeKnownHostsCommand(text, c.path),
+          // The file is the app's own (NAS_KNOWN_HOSTS): emptied, it goes, as before the wizard.
+          write: (text) => (text.trim() === '' ? removeKnownHostsCommand(c.path) : writeKnownHostsCommand(text, c.path)),
         },
       ]
   }

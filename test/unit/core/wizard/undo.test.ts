@@ -67,6 +67,15 @@ describe('undoing the receive user and the destination', () => {
     expect(keys.edit(read.text)).toEqual({ text: theirs, changed: true })
     expect(keys.write(theirs).stdin).toBe(theirs)
     expect(hosts.edit('10.99.0.2 ssh-ed25519 AAAA\n10.99.0.9 ssh-ed25519 BBBB\n')).toEqual({ text: '10.99.0.9 ssh-ed25519 BBBB\n', changed: true })
+    expect(hosts.write('10.99.0.9 ssh-ed25519 BBBB\n').argv[0]).toBe('sh')
+  })
+
+  it('deletes the app’s known_hosts file once its last line is gone, instead of leaving it empty', () => {
+    const [hosts] = undoActions([made[4]!])
+    if (hosts?.kind !== 'edit') throw new Error('expected an edit')
+    const edited = hosts.edit('10.99.0.2 ssh-ed25519 AAAA\n')
+    expect(edited.changed).toBe(true)
+    expect(hosts.write(edited.text).argv).toEqual(['rm', '-f', '--', '/var/lib/zfs-offsite/ssh/known_hosts'])
   })
 })
 
