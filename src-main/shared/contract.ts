@@ -21,6 +21,7 @@ import {
 } from './model'
 import type { Result } from './result'
 import { WizardHostSchema, WizardStateSchema } from './wizard'
+import { JobScheduleSchema, NotificationSchema, OverviewJobSchema, ScheduleStatusSchema } from './schedule'
 
 const NoInput = z.object({}).strict()
 const HostId = z.object({ id: z.string() }).strict()
@@ -286,6 +287,28 @@ export const contract = {
    * (for the key's from=); null reads it from the NAS's route to the off-site box.
    */
   skipWizardTunnel: { input: z.object({ offsiteAddress: HostAddressSchema, nasAddress: HostAddressSchema.nullable().default(null) }).strict(), output: WizardStateSchema },
+  // Schedules, retention and the overview (issue 8).
+  /** The job's schedule as stored and as read back from the NAS (next run, last run). */
+  getJobSchedule: { input: z.object({ jobId: z.string() }).strict(), output: ScheduleStatusSchema },
+  /** Installs or replaces the job's timer, sanoid blocks and off-site pruning; previewed by `previewJobSchedule`. */
+  setJobSchedule: {
+    input: z
+      .object({
+        jobId: z.string(),
+        schedule: JobScheduleSchema,
+        /** The person agreed to install sanoid (which ships syncoid) from the distribution's packages where it is missing. */
+        installMissing: z.boolean().default(false),
+      })
+      .strict(),
+    output: ScheduleStatusSchema,
+  },
+  /** What setJobSchedule would write and run on which host, without changing anything. */
+  previewJobSchedule: { input: z.object({ jobId: z.string(), schedule: JobScheduleSchema }).strict(), output: z.object({ commands: z.array(ShownCommandSchema), words: z.object({ summary: z.string(), detail: z.string() }) }) },
+  setJobScheduleEnabled: { input: z.object({ jobId: z.string(), enabled: z.boolean() }).strict(), output: ScheduleStatusSchema },
+  /** Removes the timer (or cron lines), the job's sanoid blocks on both hosts; snapshots stay. */
+  removeJobSchedule: { input: z.object({ jobId: z.string() }).strict(), output: ScheduleStatusSchema },
+  /** Per job: lag, last and next run, pending resume, tunnel, space, retention horizon. */
+  getOverview: { input: NoInput, output: z.array(OverviewJobSchema) },
   /** The off-site box's disks for the guided pool creation; only empty ones can be chosen. */
   listWizardDisks: { input: NoInput, output: z.array(WizardDiskSchema) },
 } as const
@@ -303,6 +326,8 @@ export const events = {
   progress: RunProgressSchema,
   /** message: what the state means for the person ("paused — will resume"). */
   jobState: z.object({ jobId: z.string(), runId: z.string().optional(), state: JobStateSchema, message: z.string().optional() }),
+  /** A desktop notification: shown by the main process in Electron, forwarded by the bridge. */
+  notification: NotificationSchema,
 } as const
 
 export type Events = typeof events

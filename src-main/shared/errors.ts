@@ -91,6 +91,7 @@ export const errorCodes = [
   'SANOID_SECTION_CONFLICT',
   'SANOID_POLICY_INVALID',
   'SANOID_PRUNE_UNSAFE',
+  'SANOID_MISSING',
 ] as const
 
 export const ErrorCodeSchema = z.enum(errorCodes)

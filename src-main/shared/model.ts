@@ -1,5 +1,6 @@
 // The domain records the app stores and shows: hosts, jobs, runs, preferences, log
 // entries, and the config document that holds them. Never a secret in any of these.
+import { JobScheduleSchema } from './schedule'
 import { z } from 'zod'
 import { WizardStateSchema } from './wizard'
 
@@ -117,6 +118,8 @@ export const JobSchema = JobInputSchema.omit({ raw: true }).extend({
   id,
   send: SendSettingsSchema,
   createdAt: z.string(),
+  /** Unattended replication on the NAS and retention on both sides (issue 8); absent until set. */
+  schedule: JobScheduleSchema.optional(),
 })
 export type Job = z.infer<typeof JobSchema>
 
@@ -170,6 +173,12 @@ export const ThemeSchema = z.enum(['system', 'light', 'dark'])
 export const PreferencesSchema = z.object({
   theme: ThemeSchema.default('system'),
   notifyOnFailure: z.boolean().default(true),
+  /** Notify when a job's newest off-site snapshot is older than this many hours; null: never. */
+  notifyWhenOlderThanHours: z.number().int().min(1).max(24 * 365).nullable().default(48),
+  /** Start with the session and keep checking from the tray. */
+  startAtLogin: z.boolean().default(false),
+  /** Minutes between the tray's checks of every job. */
+  checkEveryMinutes: z.number().int().min(5).max(24 * 60).default(30),
 })
 export type Preferences = z.infer<typeof PreferencesSchema>
 
