@@ -9,8 +9,15 @@ import { registerAppScheme, serveAppProtocol } from './platform/app-protocol'
 import { guardWebContents, hardenSession } from './platform/security'
 import { createMainWindow } from './platform/main-window'
 import { openElectronStoreBackend } from './platform/electron-store-backend'
+import { showNotifications } from './platform/desktop-notifications'
+import { applyLoginItem, startedInBackground } from './platform/login-item'
+import { createTray, type AppTray } from './platform/tray'
 
 const here = dirname(fileURLToPath(import.meta.url))
+/** Started with the session, the app lives on in the tray when its window is closed. */
+let livesInTray = (): boolean => false
+/** Held here: a tray icon that is garbage-collected disappears. */
+let tray: AppTray | null = null
 
 app.enableSandbox()
 registerAppScheme()
@@ -39,13 +46,27 @@ if (!app.requestSingleInstanceLock()) {
       const id = win.webContents.id
       win.on('closed', () => windows.delete(id))
     }
-    open()
+    const show = (): void => {
+      const win = BrowserWindow.getAllWindows()[0]
+      if (win) win.focus()
+      else open()
+    }
+    // Notifications, the tray and the login item (issue 8); the notifier checks every job on its interval.
+    showNotifications(ctx.events, show)
+    applyLoginItem(ctx.config, ctx.events)
+    tray = createTray(ctx.notifier, show, () => {
+      tray?.dispose()
+      app.quit()
+    })
+    ctx.notifier.start()
+    livesInTray = () => ctx.config.read().preferences.startAtLogin
+    if (!startedInBackground(process.argv)) open()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) open()
     })
-    app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
+    app.on('second-instance', show)
   })
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
+    if (process.platform !== 'darwin' && !livesInTray()) app.quit()
   })
 }

@@ -11,6 +11,7 @@ import { createServices, type Services } from './app-services'
 import { EventBus } from './event-bus'
 import type { HostServices } from './hosts-service'
 import type { RunServices } from './runs-service'
+import type { Notifier } from './notifier'
 import type { AppInfo } from '../shared/contract'
 
 export interface AppContextOptions {
@@ -34,6 +35,8 @@ export interface AppContext {
   readonly redactor: Redactor
   readonly config: ConfigStore
   readonly info: AppInfo
+  /** Raises notification events (a failed run at once; old copies and timer failures once started). */
+  readonly notifier: Notifier
   dispose(): void
 }
 
@@ -57,6 +60,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   }
   let hosts: HostServices | undefined
   let runs: RunServices | undefined
+  let notifier: Notifier | undefined
   const services = createServices({
     info,
     config,
@@ -66,6 +70,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     events,
     onHostServices: (h) => (hosts = h),
     onRunServices: (r) => (runs = r),
+    onNotifier: (n) => (notifier = n),
     ...(options.progressTickMs ? { progressTickMs: options.progressTickMs } : {}),
     ...(options.runLivenessMs ? { runLivenessMs: options.runLivenessMs } : {}),
     ...(options.tunnelDeadlineMs ? { tunnelDeadlineMs: options.tunnelDeadlineMs } : {}),
@@ -73,10 +78,13 @@ export function createAppContext(options: AppContextOptions): AppContext {
   logger.info('app started', { transport: options.transport, version: options.version })
   // Runs that were going when the app last quit go on on the NAS: show them again.
   void runs?.reattach()
+  if (!notifier) throw new Error('the services made no notifier')
+  const made: Notifier = notifier
   const dispose = (): void => {
+    made.dispose()
     runs?.dispose()
     hosts?.dispose()
     stopLogEvents()
   }
-  return { services, events, logger, redactor, config, info, dispose }
+  return { services, events, logger, redactor, config, info, notifier: made, dispose }
 }

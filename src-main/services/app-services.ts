@@ -11,6 +11,9 @@ import { createHostServices, type HostServices } from './hosts-service'
 import { createJobServices } from './jobs-service'
 import { createRunServices, type RunServices } from './runs-service'
 import { createWizardServices } from './wizard-service'
+import { createScheduleServices } from './schedule-service'
+import { createOverviewService } from './overview-service'
+import { createNotifier, type Notifier } from './notifier'
 import type { EventBus } from './event-bus'
 import { AppFailure, appError } from '../shared/errors'
 import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
@@ -39,6 +42,8 @@ export interface ServiceDeps {
   /** Milliseconds between checks that a followed run is alive on the NAS. */
   readonly runLivenessMs?: number
   readonly tunnelDeadlineMs?: number
+  /** Receives the notifier so the owner can start its timer (the tray) and stop it on shutdown. */
+  readonly onNotifier?: (notifier: Notifier) => void
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -65,6 +70,18 @@ export function createServices(deps: ServiceDeps): Services {
   deps.onRunServices?.(runs)
   const jobs = createJobServices({ config, logger, hosts, now, isRunning: runs.isRunning })
   const wizard = createWizardServices({ config, logger, hosts, now, jobs, ...(deps.tunnelDeadlineMs ? { tunnelDeadlineMs: deps.tunnelDeadlineMs } : {}) })
+  const schedules = createScheduleServices({ config, logger, hosts, now })
+
+  // The overview reads the schedule's status through the services object itself (getJobSchedule).
+  let self: Services | undefined
+  const overview = createOverviewService({
+    config,
+    logger,
+    hosts,
+    clock: deps.clock ?? (() => new Date()),
+    getJobSchedule: (jobId) => (self ? self.getJobSchedule({ jobId }) : Promise.reject(new Error('services not ready'))),
+  })
+  deps.onNotifier?.(createNotifier({ config, logger, events: deps.events, overview }))
 
   const requireHost = (hostId: string) => {
     const host = config.read().hosts.find((h) => h.id === hostId)
@@ -76,11 +93,14 @@ export function createServices(deps: ServiceDeps): Services {
     return host
   }
 
-  return {
+  return (self = {
     ...hosts.methods,
     ...jobs,
     ...runs.methods,
     ...wizard,
+    ...schedules,
+
+    getOverview: () => overview.getOverview(),
 
     async getAppInfo() {
       return deps.info
@@ -177,5 +197,5 @@ export function createServices(deps: ServiceDeps): Services {
       logger.info('encryption passphrase removed from the keychain', { ...ref })
       return ref
     },
-  }
+  })
 }
