@@ -1,8 +1,9 @@
 // Captures the guided pool creation's commands (src-main/core/pool/) on the lab's off-site
 // VM into test/fixtures/zfs-<series>/pool/, in test/fixtures/README.md's layout: the disk
-// listing with the spare disk empty, in a pool, carrying a stale pool label, partitions, a
-// filesystem, mounted, and with no pool imported at all; the create, the health read-back
-// and the undo (refused while the pool holds a dataset, then done, the disk blank again).
+// listing with the spare disk empty (also beside a ZFS volume), in a pool, carrying a
+// stale pool label, partitions, a filesystem, mounted, and with no pool imported at all;
+// the create, the health read-back and the undo (refused while the pool holds a dataset,
+// then done, the disk blank again).
 // Run: LAB_RUNTIME_DIR=... npx tsx test/lab/capture-pool.ts (the lab must be up). It
 // starts and ends with freshPools(): the spare disk empty, `backup` recreated.
 //
@@ -43,6 +44,10 @@ export async function capturePool(): Promise<string> {
 
   await freshPools()
   await cap('list-disks', 'the disks with the spare disk blank: system disk, pool disk in backup, spare empty', list, 'success')
+  // A ZFS volume shows in lsblk as a "disk" (zd0): it must never be offered.
+  await h.run('zfs create -V 16M backup/vol && udevadm settle')
+  await cap('list-disks-with-volume', 'the disks while backup holds a 16 MiB volume', list, 'success')
+  await h.run('zfs destroy backup/vol && udevadm settle')
   await cap('create-pool', 'zpool create on the empty spare disk by its by-id name', shellJoin(createPoolCommand(POOL, SPARE_ID).argv), 'success')
   await cap('pool-health', 'the new pool read back', shellJoin(poolHealthCommand(POOL).argv), 'success')
   await cap('list-disks-spare-in-pool', 'the spare disk in the new pool', list, 'success')

@@ -184,13 +184,16 @@ function whyNotEmpty(disk: BlockDevice, members: ReadonlyMap<string, PoolName>, 
   if (disk.children.some((c) => c.type === 'part')) return 'has partitions'
   if (disk.children.length > 0) return `is in use (${disk.children[0]!.type} ${disk.children[0]!.name})`
   if (disk.pttype !== null) return `has a partition table (${disk.pttype})`
-  if (id === null) return 'has no stable name under /dev/disk/by-id, so a pool on it could lose track of it'
+  if (id === null) return 'has no stable name under /dev/disk/by-id (a pool could lose track of it after a restart)'
   if (disk.size === 0) return 'has no medium (size 0)'
   return null
 }
 
-/** Only whole disks: no partitions, optical drives, loop or RAM devices. */
-const isCandidate = (d: BlockDevice) => d.type === 'disk' && !/^(zram|ram|loop|nbd)\d/.test(d.name)
+/**
+ * Only whole disks: no partitions, optical drives, loop or RAM devices, and no ZFS volumes
+ * (zd0…, which lsblk also calls "disk": a received volume must never be offered).
+ */
+const isCandidate = (d: BlockDevice) => d.type === 'disk' && !/^(zram|ram|loop|nbd|zd)\d/.test(d.name)
 
 export function parseDiskSurvey(stdout: string): DiskSurvey {
   const s = sections(stdout)
