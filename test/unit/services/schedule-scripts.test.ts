@@ -1,0 +1,116 @@
+// The scheduled run's script and the app's own files, run by the real bash, sh and flock:
+// the job's lock shared with the app's runs (busy → 75), every source tried, a failure
+// reported; files written only over the app's own and removed only when they are.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BUSY_EXIT } from '../../../src-main/core/replication/run-script'
+import {
+  fileMarker,
+  parseHostFacts,
+  putAppFileCommand,
+  removeAppFilesCommand,
+  RUN_LINE,
+  scheduledRunCommand,
+  scheduledRunScript,
+} from '../../../src-main/services/schedule-scripts'
+import { checkExecArgv } from '../../../src-main/core/schedule/timer-units'
+import type { CommandSpec } from '../../../src-main/core/zfs/command'
+
+const JOB = '3f2b9c1e-7d4a-4e8b-9a61-2c5d8e0f1a23'
+let dir: string
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'schedule-scripts-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+function runScript(invocations: string[][], wrap: string[] = []): { code: number; out: string } {
+  const path = join(dir, 'scheduled-run.sh')
+  writeFileSync(path, scheduledRunScript({ jobId: JOB, jobName: 'Photos', lockFile: join(dir, 'job.lock'), invocations }))
+  const r = spawnSync(wrap[0] ?? 'bash', [...wrap.slice(1), ...(wrap.length ? ['bash'] : []), path], { encoding: 'utf8' })
+  return { code: r.status ?? -1, out: r.stdout + r.stderr }
+}
+
+function sh(spec: CommandSpec): { code: number; out: string; err: string } {
+  const r = spawnSync(spec.argv[0]!, spec.argv.slice(1), { encoding: 'utf8', input: spec.stdin ?? '' })
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr }
+}
+
+describe('the scheduled run', () => {
+  it('is started by plain words a unit’s ExecStart carries', () => {
+    expect(checkExecArgv(scheduledRunCommand(JOB))).toEqual(['/bin/bash', `/var/lib/zfs-offsite/jobs/${JOB}/scheduled-run.sh`])
+  })
+
+  it('runs every source under the job’s lock and lets the lock go', () => {
+    const r = runScript([['/bin/echo', 'first'], ['/bin/echo', 'second']])
+    expect(r.code).toBe(0)
+    const lines = r.out.trim().split('\n')
+    expect(lines[0]).toMatch(RUN_LINE)
+    expect(lines.slice(1, 3)).toEqual(['first', 'second'])
+    expect(RUN_LINE.exec(lines[3]!)?.slice(1, 4)).toEqual(['run-end', expect.stringMatching(/^\d+$/), 'succeeded'])
+    expect(existsSync(join(dir, 'job.lock.owner'))).toBe(false)
+    // Free again: flock -n takes it at once.
+    expect(spawnSync('flock', ['-n', join(dir, 'job.lock'), 'true']).status).toBe(0)
+  })
+
+  it('goes on with the next source after a failure and ends failed', () => {
+    const r = runScript([['/bin/false', 'tank/a', 'u@h:backup/a'], ['/bin/echo', 'second']])
+    expect(r.code).toBe(1)
+    expect(r.out).toContain('zfs-offsite: syncoid ended with status 1: tank/a')
+    expect(r.out).toContain('second')
+    expect(r.out).toMatch(/run-end at=\d+ outcome=failed/)
+  })
+
+  it('steps aside with 75 while another run holds the job’s lock, running nothing', () => {
+    const r = runScript([['/bin/echo', 'must not run']], ['flock', '-n', join(dir, 'job.lock')])
+    expect(r.code).toBe(BUSY_EXIT)
+    expect(r.out).toMatch(/^zfs-offsite: busy at=\d+/)
+    expect(r.out).not.toContain('must not run')
+  })
+})
+
+describe('the app’s own files', () => {
+  const text = `${fileMarker(JOB)} a drop-in.\n[Service]\nExecStartPre=/bin/true\n`
+
+  it('writes, leaves an equal file alone, and never replaces a file without the job’s marker', () => {
+    const f = join(dir, 'sub', 'x.conf')
+    expect(sh(putAppFileCommand(f, JOB, text)).out.trim()).toBe('written')
+    expect(readFileSync(f, 'utf8')).toBe(text)
+    expect(sh(putAppFileCommand(f, JOB, text)).out.trim()).toBe('unchanged')
+    writeFileSync(f, 'the person’s own\n')
+    const refused = sh(putAppFileCommand(f, JOB, text))
+    expect(refused.code).toBe(3)
+    expect(readFileSync(f, 'utf8')).toBe('the person’s own\n')
+  })
+
+  it('finds the marker of a script on its second line', () => {
+    const f = join(dir, 's.sh')
+    const script = `#!/bin/sh\n${fileMarker(JOB)} hold.\ntrue\n`
+    expect(sh(putAppFileCommand(f, JOB, script, '755')).out.trim()).toBe('written')
+    expect(sh(putAppFileCommand(f, JOB, script.replace('true', 'false'), '755')).out.trim()).toBe('written')
+    expect(() => putAppFileCommand(f, JOB, '#!/bin/sh\nno marker\n')).toThrow()
+  })
+
+  it('removes only the files that carry the marker, and their folder once empty', () => {
+    const sub = join(dir, 'd')
+    const mine = join(sub, 'mine.conf')
+    expect(sh(putAppFileCommand(mine, JOB, text)).code).toBe(0)
+    expect(sh(removeAppFilesCommand(JOB, [mine, join(sub, 'absent.conf')])).code).toBe(0)
+    expect(existsSync(sub)).toBe(false)
+    const theirs = join(dir, 'theirs.conf')
+    writeFileSync(theirs, 'keep\n')
+    expect(sh(removeAppFilesCommand(JOB, [theirs])).code).toBe(3)
+    expect(existsSync(theirs)).toBe(true)
+  })
+})
+
+describe('what a host has', () => {
+  it('reads the probe’s words, and sanoid’s timer state', () => {
+    expect(parseHostFacts('systemd\nsanoid\nsyncoid\napt\nflock\nsanoid-timer=disabled\n')).toEqual({ systemd: true, sanoid: true, syncoid: true, apt: true, flock: true, sanoidTimer: 'disabled' })
+    expect(parseHostFacts('apt\nflock\n')).toEqual({ systemd: false, sanoid: false, syncoid: false, apt: true, flock: true, sanoidTimer: null })
+    expect(parseHostFacts('systemd\nsanoid-timer=\n').sanoidTimer).toBe('not-found')
+  })
+})
