@@ -4,6 +4,7 @@
 // Commands go through the system OpenSSH client (BatchMode, the lab's own key, the lab's
 // known_hosts with the host keys the VMs announced on their serial consoles, a shared
 // ControlMaster per host so each command costs one channel, not one handshake).
+import { wizardCleanupScript } from './wizard-footprint';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -331,6 +332,11 @@ export async function resetToBare(): Promise<void> {
   const dropTunnel = `systemctl disable --now wg-quick@wg-backup >/dev/null 2>&1 || true
     ip link del wg-backup 2>/dev/null || true
     rm -f ${WG_DIR}/wg-backup.conf ${WG_DIR}/wg-backup.key`;
+  await Promise.all([
+    // What the setup wizard makes (test/lab/wizard-footprint.ts), on both VMs.
+    nas.run(wizardCleanupScript),
+    offsite.run(wizardCleanupScript),
+  ]);
   await Promise.all([
     nas.run(`${dropTunnel}
       rm -f /root/.ssh/id_ed25519 /root/.ssh/id_ed25519.pub /root/.ssh/known_hosts`),

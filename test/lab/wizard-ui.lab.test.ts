@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { ensureUiPrerequisites } from './ui-prerequisites'
 import { freshPools, labHosts, resetToBare, type Lab } from './hosts'
-import { destroyHeldScript, footprint, wizardCleanupScript, WG } from './wizard-footprint'
+import { destroyHeldScript, footprint, WG } from './wizard-footprint'
 import { goTo, launchBrowser, openApp, screenshotPath, type OpenedApp } from '../renderer/support/browser'
 import { startTestApp, type TestApp } from '../renderer/support/test-app'
 import type { Host } from '../../src-main/shared/model'
@@ -58,7 +58,6 @@ beforeAll(async () => {
   ensureUiPrerequisites('wizard-ui.lab.test.ts')
   lab = await labHosts()
   await resetToBare()
-  await Promise.all([lab.nas.run(wizardCleanupScript), lab.offsite.run(wizardCleanupScript)])
   await freshPools()
   await lab.nas.run('zfs create tank/uiwiz && head -c 2M /dev/urandom > /tank/uiwiz/a.bin && zfs snapshot tank/uiwiz@first')
   bare = await footprint(lab, { restarts: false })
@@ -93,7 +92,6 @@ afterAll(async () => {
     await lab.offsite.run(destroyHeldScript('copies/nas'), { allowFail: true })
     await lab.offsite.run('zpool destroy copies', { allowFail: true })
     await lab.nas.run(destroyHeldScript('tank/uiwiz'), { allowFail: true })
-    await Promise.all([lab.nas.run(wizardCleanupScript, { allowFail: true }), lab.offsite.run(wizardCleanupScript, { allowFail: true })])
     await resetToBare()
   }
 }, 600_000)

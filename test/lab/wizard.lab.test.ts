@@ -17,7 +17,7 @@ import { Redactor } from '../../src-main/core/logging/redactor'
 import type { Host } from '../../src-main/shared/model'
 import type { WizardState } from '../../src-main/shared/wizard'
 import { apiCalls, eventWhere as eventWhereOn } from '../support/api-calls'
-import { destroyHeldScript, footprint as footprintOf, NAS_KEY, NAS_KNOWN_HOSTS, SSHD_DROPIN, WG, wizardCleanupScript, WRAPPER } from './wizard-footprint'
+import { destroyHeldScript, footprint as footprintOf, NAS_KEY, NAS_KNOWN_HOSTS, SSHD_DROPIN, WG, WRAPPER } from './wizard-footprint'
 
 let lab: Lab
 let ctx: AppContext
@@ -37,7 +37,6 @@ beforeAll(async () => {
   if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('wizard.lab.test.ts needs the keychain: run it under scripts/with-keyring.sh')
   lab = await labHosts()
   await resetToBare()
-  await Promise.all([lab.nas.run(wizardCleanupScript), lab.offsite.run(wizardCleanupScript)])
   await freshPools()
   dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-wizard-lab-'))
   keychainService = `zfs-offsite-test-${randomUUID()}`
@@ -49,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   ctx?.dispose()
   if (lab) {
-    await Promise.all([lab.nas.run(wizardCleanupScript, { allowFail: true }), lab.offsite.run(wizardCleanupScript, { allowFail: true })])
     await resetToBare()
   }
   if (keychainService) {
