@@ -48,6 +48,8 @@ export interface JobReadings {
   readonly spaceSamples: readonly SpaceSample[]
   /** Labels of hosts that could not be reached. */
   readonly unreachable: readonly string[]
+  /** Reachable hosts that failed to answer something ("tank/photos on Home NAS: …"), in plain words. */
+  readonly readProblems?: readonly string[]
 }
 
 /** Total `used` of the job's target roots (each root's used holds its children and snapshots). */
@@ -256,13 +258,14 @@ export function assembleOverview(readings: JobReadings): OverviewJob {
   if (horizon && (horizon.level === 'lost' || horizon.level === 'critical')) warnings.push({ rank: 0, text: horizon.words })
   if (lag.state === 'no-common' && horizon?.level !== 'lost') warnings.push({ rank: 1, text: lag.words })
   for (const host of readings.unreachable) warnings.push({ rank: 2, text: `${host} could not be reached; what is shown is what could be read.` })
+  for (const problem of readings.readProblems ?? []) warnings.push({ rank: 2, text: problem })
   if (lastRun && lastRun.outcome === 'failed') warnings.push({ rank: 3, text: `The last backup (${WHO[lastRun.source]}) failed${lastRun.message ? `: ${lastRun.message}` : '.'}` })
   if (tunnel && !tunnel.healthy) warnings.push({ rank: 4, text: tunnel.words })
   if (space && space.level === 'critical') warnings.push({ rank: 5, text: `The off-site box is running out of space: ${space.words}` })
   if (horizon && horizon.level === 'warning') warnings.push({ rank: 6, text: horizon.words })
   if (space && space.level === 'warning') warnings.push({ rank: 7, text: `Space on the off-site box: ${space.words}` })
   if (pendingResume) warnings.push({ rank: 8, text: 'An interrupted copy is waiting on the off-site box; the next run resumes it.' })
-  if (job.schedule && !scheduleEnabled) warnings.push({ rank: 9, text: 'The schedule is turned off: backups run only when started from this app.' })
+  if ((readings.schedule?.schedule ?? job.schedule) && !scheduleEnabled) warnings.push({ rank: 9, text: 'The schedule is turned off: backups run only when started from this app.' })
   warnings.sort((a, b) => a.rank - b.rank)
 
   return {

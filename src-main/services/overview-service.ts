@@ -45,6 +45,8 @@ export interface OverviewService {
 /** Samples closer together than this replace each other: growth is measured over hours and days. */
 const SAMPLE_SPACING_SECONDS = 600
 const SAMPLES_KEPT = 48
+/** Errors that mean the host itself was not reached (or the connection to it broke). */
+const UNREACHABLE = /^(SSH_|COMMAND_ABORTED$|OFFSITE_UNREACHABLE$)/
 
 const reason = (err: unknown): string => (err instanceof AppFailure ? `${err.appError.code}: ${err.appError.cause}` : err instanceof Error ? err.message : String(err))
 
@@ -85,8 +87,11 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
     const hostList = config.read().hosts
     const label = (id: string) => hostList.find((h) => h.id === id)?.label ?? 'A host'
     const unreachable = new Set<string>()
+    const problems = new Set<string>()
     const failed = (hostId: string, what: string) => (err: unknown) => {
-      unreachable.add(label(hostId))
+      // A connection that fails is an unreachable host; a command that fails on a reached host is a problem to name.
+      if (!(err instanceof AppFailure) || UNREACHABLE.test(err.appError.code)) unreachable.add(label(hostId))
+      else problems.add(`Could not read ${what} on ${label(hostId)}: ${err.appError.cause}`)
       logger.warn('overview could not read a host', { jobId: job.id, hostId, what, reason: reason(err) })
       return null
     }
@@ -101,8 +106,8 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
     const roots = rootsOf(job)
     const tunnel = tunnelOf(job)
     const [sources, targets, available, schedule, handshake] = await Promise.all([
-      Promise.all(roots.map((r) => onNas(`listing ${r.sourceRoot}`, (c) => listTree(c, r.sourceRoot)))),
-      Promise.all(roots.map((r) => onTarget(`listing ${r.targetRoot}`, (c) => listTree(c, r.targetRoot)))),
+      Promise.all(roots.map((r) => onNas(`the datasets under ${r.sourceRoot}`, (c) => listTree(c, r.sourceRoot)))),
+      Promise.all(roots.map((r) => onTarget(`the datasets under ${r.targetRoot}`, (c) => listTree(c, r.targetRoot)))),
       onTarget('free space', async (c) => {
         // The parent may not exist yet (before the first copy): then nothing is known.
         const out = await c.exec(getPropertyCommand('available', [job.targetParent as DatasetName]).argv)
@@ -151,6 +156,7 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
       availableBytes: available,
       spaceSamples,
       unreachable: [...unreachable],
+      readProblems: [...problems],
     })
     return { overview, schedule }
   }
