@@ -8,6 +8,8 @@ import { BUSY_EXIT } from '../core/replication/run-script'
 import { checkJobId } from '../core/schedule/job-id'
 import { checkRemotePath } from '../core/receive-user/nas-key'
 import type { CommandSpec } from '../core/zfs/command'
+import { CRON_FILE, cronMarkers } from '../core/schedule/cron-block'
+import { findBlock, splitLines } from '../core/schedule/marked-block'
 
 export const JOBS_DIR = '/var/lib/zfs-offsite/jobs'
 
@@ -244,4 +246,44 @@ export function wallClockCommand(): CommandSpec {
 
 export function tailLogCommand(path: string, lines = 200): CommandSpec {
   return { argv: ['sh', '-c', 'tail -n "$2" -- "$1" 2>/dev/null; true', 'sh', checkRemotePath(path), String(lines)], successCodes: [0] }
+}
+
+export interface LastRun {
+  readonly at: string
+  readonly outcome: 'running' | 'succeeded' | 'failed' | 'busy'
+  readonly message?: string
+}
+
+/**
+ * The last run as the script's own lines tell it (the journal after systemd forgot, or the
+ * cron log): its start, its end and outcome, or a busy exit; a failure carries the lines the
+ * run printed (syncoid's errors), the last ten.
+ */
+export function lastRunFromLines(lines: readonly string[]): LastRun | null {
+  let last: LastRun | null = null
+  let printed: string[] = []
+  for (const line of lines) {
+    const m = RUN_LINE.exec(line)
+    if (!m) {
+      printed.push(line)
+      continue
+    }
+    const at = new Date(Number(m[2]) * 1000).toISOString()
+    if (m[1] === 'run-start') {
+      last = { at, outcome: 'running' }
+      printed = []
+    } else if (m[1] === 'busy') last = { at, outcome: 'busy' }
+    else if (last) last = m[3] === 'succeeded' ? { at: last.at, outcome: 'succeeded' } : { at: last.at, outcome: 'failed', message: printed.slice(-10).join('\n') }
+  }
+  return last
+}
+
+/** The job's cron block with its command lines commented out: the schedule kept, nothing run. */
+export function disabledCronBlock(text: string, jobId: string): string {
+  const m = cronMarkers(jobId)
+  const found = findBlock(text, m, CRON_FILE)
+  if (!found.ok || found.value === null) return text
+  const lines = splitLines(text)
+  for (let i = found.value.first + 1; i < found.value.last; i++) if (!lines[i]!.startsWith('#')) lines[i] = `#disabled# ${lines[i]!}`
+  return lines.join('')
 }

@@ -8,8 +8,8 @@ import type { SshConnection } from '../adapters/ssh/ssh-connection'
 import type { Logger } from '../core/logging/logger'
 import { jobHoldTag, targetRootFor } from '../core/replication/job-run'
 import { mergeJobBlock, nasBlockText, offsiteBlockText, removeJobBlock, SANOID_CONF, type JobDataset, type SnapshotPolicy } from '../core/sanoid/job-block'
-import { CRON_FILE, cronLogDirCommand, cronLogPath, cronMarkers, mergeCronBlock, removeCronBlock, removeCronLogCommand } from '../core/schedule/cron-block'
-import { findBlock, parseReadFile, readFileCommand, replaceFileCommand, splitLines } from '../core/schedule/marked-block'
+import { CRON_FILE, cronLogDirCommand, cronLogPath, mergeCronBlock, removeCronBlock, removeCronLogCommand } from '../core/schedule/cron-block'
+import { parseReadFile, readFileCommand, replaceFileCommand } from '../core/schedule/marked-block'
 import { checkSchedule, cronTime, describeSchedule, nextRunAfter, type ScheduleError } from '../core/schedule/schedule'
 import { hostTimeZoneCommand, parseHostTimeZone, type HostTimeZone } from '../core/schedule/time-zone'
 import {
@@ -53,6 +53,8 @@ import {
   releaseHoldsCommand,
   removeAppFilesCommand,
   RUN_LINE,
+  disabledCronBlock,
+  lastRunFromLines,
   scheduledRunCommand,
   scheduledRunPath,
   scheduledRunScript,
@@ -125,16 +127,6 @@ function offsiteDatasets(job: Job): JobDataset[] {
 
 function nasDatasets(job: Job): JobDataset[] {
   return job.sources.map((s) => ({ dataset: s.dataset, recursive: s.recursive }))
-}
-
-/** The cron block with its command lines commented out: the schedule kept, nothing run. */
-function disabledCronBlock(text: string, jobId: string): string {
-  const m = cronMarkers(jobId)
-  const found = findBlock(text, m, CRON_FILE)
-  if (!found.ok || found.value === null) return text
-  const lines = splitLines(text)
-  for (let i = found.value.first + 1; i < found.value.last; i++) if (!lines[i]!.startsWith('#')) lines[i] = `#disabled# ${lines[i]!}`
-  return lines.join('')
 }
 
 export function createScheduleServices(deps: ScheduleServiceDeps): { [M in ScheduleMethod]: ServiceImpl<M> } {
@@ -388,25 +380,6 @@ export function createScheduleServices(deps: ScheduleServiceDeps): { [M in Sched
 
   // ---- reading the status back -------------------------------------------------------
 
-  async function lastFromLines(lines: readonly { at: number; message: string }[]): Promise<ScheduleStatus['lastRun']> {
-    let last: ScheduleStatus['lastRun'] = null
-    const failedLines: string[] = []
-    for (const l of lines) {
-      const m = RUN_LINE.exec(l.message)
-      if (!m) {
-        failedLines.push(l.message)
-        continue
-      }
-      const at = new Date(Number(m[2]) * 1000).toISOString()
-      if (m[1] === 'run-start') {
-        last = { at, outcome: 'running' }
-        failedLines.length = 0
-      } else if (m[1] === 'busy') last = { at, outcome: 'busy' }
-      else if (last) last = m[3] === 'succeeded' ? { at: last.at, outcome: 'succeeded' } : { at: last.at, outcome: 'failed', message: failedLines.slice(-10).join('\n') }
-    }
-    return last
-  }
-
   async function status(job: Job, nasConnection: () => Promise<SshConnection>): Promise<ScheduleStatus> {
     const schedule = job.schedule ?? null
     if (!schedule) return { jobId: job.id, schedule: null, mechanism: null, words: null, timeZone: null, nextRunAt: null, lastRun: null }
@@ -428,12 +401,12 @@ export function createScheduleServices(deps: ScheduleServiceDeps): { [M in Sched
       } else {
         // systemd forgets a unit's last run at a reboot; the journal does not.
         const entries = parseJournal(await nas.run(journalCommand({ jobId: job.id, lines: 200 })))
-        lastRun = await lastFromLines(entries.map((e) => ({ at: Math.floor(e.realtimeUsec / 1e6), message: e.message })))
+        lastRun = lastRunFromLines(entries.map((e) => e.message))
       }
       return { jobId: job.id, schedule, mechanism: 'systemd', words, timeZone: zone.zone, nextRunAt: schedule.enabled ? iso(state.nextRun) : null, lastRun }
     }
     const log = await nas.run(tailLogCommand(cronLogPath(job.id)))
-    const lastRun = await lastFromLines(log.split('\n').filter((l) => l !== '').map((message) => ({ at: 0, message })))
+    const lastRun = lastRunFromLines(log.split('\n').filter((l) => l !== ''))
     const clock = (await nas.run(wallClockCommand())).trim().split(' ')
     let nextRunAt: string | null = null
     if (schedule.enabled && clock.length === 7) {

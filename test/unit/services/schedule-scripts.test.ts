@@ -13,11 +13,14 @@ import {
   putAppFileCommand,
   removeAppFilesCommand,
   RUN_LINE,
+  disabledCronBlock,
+  lastRunFromLines,
   scheduledRunCommand,
   scheduledRunScript,
 } from '../../../src-main/services/schedule-scripts'
 import { checkExecArgv } from '../../../src-main/core/schedule/timer-units'
 import type { CommandSpec } from '../../../src-main/core/zfs/command'
+import { CRON_FILE_HEADER, mergeCronBlock } from '../../../src-main/core/schedule/cron-block'
 
 const JOB = '3f2b9c1e-7d4a-4e8b-9a61-2c5d8e0f1a23'
 let dir: string
@@ -112,5 +115,39 @@ describe('what a host has', () => {
     expect(parseHostFacts('systemd\nsanoid\nsyncoid\napt\nflock\nsanoid-timer=disabled\n')).toEqual({ systemd: true, sanoid: true, syncoid: true, apt: true, flock: true, sanoidTimer: 'disabled' })
     expect(parseHostFacts('apt\nflock\n')).toEqual({ systemd: false, sanoid: false, syncoid: false, apt: true, flock: true, sanoidTimer: null })
     expect(parseHostFacts('systemd\nsanoid-timer=\n').sanoidTimer).toBe('not-found')
+  })
+})
+
+describe('the last run from the script’s own lines', () => {
+  it('reads a success, a failure with what syncoid printed, a busy exit, and one still going', () => {
+    expect(lastRunFromLines([])).toBeNull()
+    expect(lastRunFromLines(['zfs-offsite: run-start at=1796097600', 'Sending incremental tank/a@s1 ... s2', 'zfs-offsite: run-end at=1796097630 outcome=succeeded'])).toEqual({
+      at: '2026-12-01T04:00:00.000Z',
+      outcome: 'succeeded',
+    })
+    const failed = lastRunFromLines([
+      'zfs-offsite: run-start at=1796097600',
+      'ssh: connect to host 10.99.0.2 port 22: Network is unreachable',
+      'zfs-offsite: syncoid ended with status 2: tank/a',
+      'zfs-offsite: run-end at=1796097601 outcome=failed',
+    ])
+    expect(failed).toEqual({ at: '2026-12-01T04:00:00.000Z', outcome: 'failed', message: 'ssh: connect to host 10.99.0.2 port 22: Network is unreachable\nzfs-offsite: syncoid ended with status 2: tank/a' })
+    expect(lastRunFromLines(['zfs-offsite: run-start at=1796097600', 'zfs-offsite: run-end at=1796097630 outcome=succeeded', 'zfs-offsite: busy at=1796184000 owner=run-x 42: another run'])).toEqual({ at: '2026-12-02T04:00:00.000Z', outcome: 'busy' })
+    expect(lastRunFromLines(['zfs-offsite: run-start at=1796097600', 'Sending…'])).toEqual({ at: '2026-12-01T04:00:00.000Z', outcome: 'running' })
+  })
+})
+
+describe('a disabled cron block', () => {
+  it('comments out the job’s line only, and enabling again gives the block back', () => {
+    const input = { jobId: JOB, jobName: 'Photos', schedule: { kind: 'nightly' as const, hour: 2, minute: 0 }, command: scheduledRunCommand(JOB) }
+    const other = `${CRON_FILE_HEADER}# BEGIN ZFS Offsite job other\n0 3 * * * root /bin/true\n# END ZFS Offsite job other\n`
+    const merged = mergeCronBlock(other, input)
+    if (!merged.ok) throw new Error(merged.error.cause)
+    const disabled = disabledCronBlock(merged.value, JOB)
+    const changed = disabled.split('\n').filter((l, i) => l !== merged.value.split('\n')[i])
+    expect(changed).toEqual([expect.stringMatching(/^#disabled# 0 2 \* \* \* root \/bin\/bash /)])
+    expect(disabled).toContain('0 3 * * * root /bin/true')
+    const again = mergeCronBlock(disabled, input)
+    expect(again.ok && again.value).toBe(merged.value)
   })
 })
