@@ -5,7 +5,7 @@
 import { sha256Fingerprint } from '../adapters/ssh/host-key'
 import type { ConfigStore } from '../adapters/config/config-store'
 import type { Logger } from '../core/logging/logger'
-import { checkDatasetName, type DatasetName } from '../core/zfs/names'
+import { checkDatasetName, poolName, type DatasetName } from '../core/zfs/names'
 import { parseAllow } from '../core/hosts/probe'
 import { configuredInterfacesCommand, chooseInterfaceName, DEFAULT_INTERFACE, parseConfiguredInterfaces, parseWgInterfaces, wgInterfacesCommand, type InterfaceName } from '../core/wireguard/interface-name'
 import { ipAddrCommand, ipRouteCommand, parseIpAddr, parseIpRoute, chooseTunnelAddresses, type HostNetworks } from '../core/wireguard/tunnel-addresses'
@@ -513,7 +513,15 @@ export function createWizardServices(deps: WizardServiceDeps): { [M in WizardMet
       case 'destination': {
         const ru = resultOf(state, 'receive-user')
         const parent = datasetOf(input.parent)
-        return destinationStepCommands({ user: ru.user, parent, permissions: ru.permissions, receiver: { user: ru.user, host: ru.address, port: ru.port }, probeSnapshot: `${probeTarget(parent)}@probe` })
+        const pool = input.createPool ? { pool: poolName(parent.split('/')[0]!), diskId: input.createPool.diskId } : undefined
+        return destinationStepCommands({
+          user: ru.user,
+          parent,
+          permissions: ru.permissions,
+          receiver: { user: ru.user, host: ru.address, port: ru.port },
+          probeSnapshot: `${probeTarget(parent)}@probe`,
+          ...(pool ? { createPool: pool } : {}),
+        })
       }
       case 'preflight':
         return preflightStepCommands()

@@ -2,9 +2,11 @@
 // same functions the services run, joined for display by the one quoting function. What
 // a command reads on stdin (a config, the wrapper) is shown beside it; secrets never are
 // (there are none: private keys are made on each host and never travel).
+import { createPoolCommand } from '../pool/create-pool'
+import { listDisksCommand } from '../pool/list-disks'
 import type { CommandSpec } from '../zfs/command'
 import { shellJoin } from '../shell/quote'
-import type { DatasetName } from '../zfs/names'
+import type { DatasetName, PoolName } from '../zfs/names'
 import type { HostProbe } from '../../shared/model'
 import { probeCommand } from '../hosts/probe'
 import { configuredInterfacesCommand, wgInterfacesCommand, type InterfaceName } from '../wireguard/interface-name'
@@ -139,6 +141,8 @@ export interface DestinationStepInput {
   readonly receiver: { readonly user: string; readonly host: string; readonly port: number }
   /** A snapshot off-site to aim the refused attempts at. */
   readonly probeSnapshot: string
+  /** A new pool to make first, on the disk with this by-id name (guided zpool create). */
+  readonly createPool?: { readonly pool: PoolName; readonly diskId: string }
 }
 
 export function destinationStepCommands(input: DestinationStepInput): ShownCommand[] {
@@ -149,7 +153,14 @@ export function destinationStepCommands(input: DestinationStepInput): ShownComma
     port: input.receiver.port,
     sshOptions: ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${NAS_KNOWN_HOSTS}`, '-o', 'IdentitiesOnly=yes', '-i', NAS_KEY_PATH],
   }
+  const pool = input.createPool
   return [
+    ...(pool
+      ? [
+          show('offsite', 'check', 'read the disks again: the chosen one must still be empty', listDisksCommand()),
+          show('offsite', 'change', `make the pool ${pool.pool} on ${pool.diskId} (everything on that disk is erased)`, createPoolCommand(pool.pool, pool.diskId)),
+        ]
+      : []),
     show('offsite', 'change', `use ${input.parent}, or create it (not mounted, read-only)`, createParentCommand(input.parent)),
     show('offsite', 'check', 'compare the receive-only command with the one installed', wrapperStateCommand(script)),
     show('offsite', 'change', `install the receive-only command (${WRAPPER_PATH})`, installWrapperCommand(script)),

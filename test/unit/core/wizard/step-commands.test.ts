@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { tunnelStepCommands, receiveUserStepCommands, destinationStepCommands, preflightStepCommands, asRoot, type ShownCommand } from '../../../../src-main/core/wizard/step-commands'
 import { interfaceName } from '../../../../src-main/core/wireguard/interface-name'
 import type { TunnelPlan } from '../../../../src-main/core/wireguard/tunnel-config'
-import { datasetName } from '../../../../src-main/core/zfs/names'
+import { datasetName, poolName } from '../../../../src-main/core/zfs/names'
 import { shellJoin } from '../../../../src-main/core/shell/quote'
 import { fixture } from '../../../support/fixtures'
 
@@ -95,6 +95,21 @@ describe('the receive user and destination steps show', () => {
       '-o', 'StrictHostKeyChecking=yes', '-o', 'UserKnownHostsFile=/var/lib/zfs-offsite/ssh/known_hosts', '-o', 'IdentitiesOnly=yes', '-i', '/var/lib/zfs-offsite/ssh/receive_ed25519',
       'zfsreceive@10.99.0.2', '--', 'zfs destroy backup/nas/photos@s1',
     ])
+  })
+
+  it('a new pool first when one is asked for, on the disk’s by-id name, after reading the disks again', () => {
+    const shown = destinationStepCommands({
+      user: 'zfsreceive',
+      parent: datasetName('copies/nas'),
+      permissions: ['create', 'mount', 'receive'],
+      receiver: { user: 'zfsreceive', host: '10.99.0.2', port: 22 },
+      probeSnapshot: 'copies/nas/probe@s1',
+      createPool: { pool: poolName('copies'), diskId: 'virtio-spare' },
+    })
+    expect(shown[0]).toMatchObject({ host: 'offsite', kind: 'check' })
+    expect(shown[1]).toMatchObject({ host: 'offsite', kind: 'change', purpose: 'make the pool copies on virtio-spare (everything on that disk is erased)' })
+    expect(words(shown[1]!.command)).toEqual(['zpool', 'create', '-o', 'ashift=12', '-O', 'compression=lz4', '-O', 'canmount=off', '-O', 'mountpoint=none', 'copies', '/dev/disk/by-id/virtio-spare'])
+    expect(shown[2]!.purpose).toMatch(/^use copies\/nas/)
   })
 
   it('the probe on both hosts for the preflight', () => {
