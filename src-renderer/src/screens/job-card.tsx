@@ -1,5 +1,5 @@
 // One job on the Jobs screen: what it copies from where to where and how, its plan on
-// request, starting a copy (then the Transfers screen), and the remove button.
+// request, starting a copy (then the Transfers screen), its schedule, and the remove button.
 import { useState } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
@@ -9,6 +9,7 @@ import { useApiAction } from '../hooks/use-api-action'
 import type { PlanView } from '../../../src-main/shared/contract'
 import type { Job } from '../../../src-main/shared/model'
 import { JobEditForm } from './job-edit-form'
+import { SchedulePanel } from '../schedule/schedule-panel'
 
 const MIB = 1024 * 1024
 
@@ -39,6 +40,7 @@ function howInWords(job: Job): string {
 export function JobCard({ job, hostLabel, onStarted, onChanged, onRemove }: JobCardProps) {
   const [plan, setPlan] = useState<PlanView | null>(null)
   const [editing, setEditing] = useState(false)
+  const [scheduling, setScheduling] = useState(false)
   const planning = useApiAction()
   const starting = useApiAction()
 
@@ -94,6 +96,9 @@ export function JobCard({ job, hostLabel, onStarted, onChanged, onRemove }: JobC
           <button type="button" className="button" onClick={() => setEditing(true)} disabled={busy || editing} aria-label={`Edit ${job.name}`}>
             Edit
           </button>
+          <button type="button" className="button" onClick={() => setScheduling((v) => !v)} aria-expanded={scheduling} aria-label={`Schedule for ${job.name}`}>
+            Schedule
+          </button>
           <button type="button" className="button" onClick={onRemove} disabled={busy} aria-label={`Remove ${job.name}`}>
             Remove
           </button>
@@ -117,6 +122,7 @@ export function JobCard({ job, hostLabel, onStarted, onChanged, onRemove }: JobC
         />
       ) : null}
       {plan ? <JobPlanSummary jobName={job.name} plan={plan} /> : null}
+      {scheduling ? <SchedulePanel job={job} /> : null}
     </li>
   )
 }

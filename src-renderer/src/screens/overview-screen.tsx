@@ -1,5 +1,7 @@
-// Overview: how many hosts and jobs there are and the newest runs, or the first step
-// when there is nothing yet.
+// Overview: per job, how far behind the off-site copy is and what needs attention (read
+// from both hosts by getOverview), notifications as they arrive, how many hosts and jobs
+// there are and the newest runs; or the first step when there is nothing yet.
+import { useEffect } from 'react'
 import { api } from '../api'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
@@ -10,6 +12,9 @@ import { useApiQuery } from '../hooks/use-api-query'
 import type { Navigate } from '../navigation/screens'
 import type { Host, Job, RunRecord } from '../../../src-main/shared/model'
 import { ok, type Result } from '../../../src-main/shared/result'
+import { JobOverviewCard } from '../overview/job-overview-card'
+import { NotificationLog } from '../overview/notification-log'
+import '../overview/overview.css'
 
 interface OverviewData {
   readonly hosts: Host[]
@@ -35,6 +40,7 @@ export function OverviewScreen({ navigate, focusHeading }: OverviewScreenProps) 
   return (
     <>
       <ScreenHeading focusOnMount={focusHeading}>Overview</ScreenHeading>
+      <NotificationLog />
       {state.status === 'loading' ? <LoadingNotice what="the overview" /> : null}
       {state.status === 'failed' ? <ErrorNotice error={state.error} /> : null}
       {state.status === 'ready' ? <OverviewBody data={state.value} navigate={navigate} /> : null}
@@ -62,6 +68,7 @@ function OverviewBody({ data, navigate }: { readonly data: OverviewData; readonl
     )
   }
   const nasCount = data.hosts.filter((h) => h.role === 'nas').length
+  const body = data.jobs.length > 0 ? <JobsOverview /> : null
   const offsiteCount = data.hosts.length - nasCount
   return (
     <>
@@ -85,8 +92,41 @@ function OverviewBody({ data, navigate }: { readonly data: OverviewData; readonl
           </button>
         </p>
       ) : null}
+      {body}
       <h2>Newest runs</h2>
       {data.runs.length === 0 ? <p className="hint">No copy has run yet.</p> : <RunList runs={data.runs} jobs={data.jobs} />}
     </>
+  )
+}
+
+const getOverview = () => api().getOverview()
+
+/** Every job as both hosts see it now; read again on request and when a run ends. */
+function JobsOverview() {
+  const { state, reload } = useApiQuery(getOverview)
+  useEffect(
+    () =>
+      api().on('jobState', (e) => {
+        if (e.state !== 'running' && e.state !== 'queued') reload()
+      }),
+    [reload],
+  )
+  return (
+    <section aria-label="Backups">
+      <div className="overview-toolbar">
+        <button type="button" className="button" onClick={reload} disabled={state.status === 'loading'}>
+          {state.status === 'loading' ? 'Reading the hosts…' : 'Check again'}
+        </button>
+      </div>
+      {state.status === 'loading' ? <LoadingNotice what="what the NAS and the off-site box say" /> : null}
+      {state.status === 'failed' ? <ErrorNotice error={state.error} /> : null}
+      {state.status === 'ready' ? (
+        <ul className="overview-jobs" aria-label="Backups, one per job">
+          {state.value.map((job) => (
+            <JobOverviewCard key={job.jobId} job={job} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
   )
 }

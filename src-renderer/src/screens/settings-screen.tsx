@@ -1,11 +1,12 @@
-// Settings: theme and notifications (saved in the settings file), facts about this
-// installation, and the recent log with new entries as they happen.
+// Settings: theme, notifications, the tray's checks and starting at login (saved in the
+// settings file), facts about this installation, and the recent log as it grows.
 import { useEffect, useId, useState } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
 import { ScreenHeading } from '../components/screen-heading'
 import { StatusBadge, type Tone } from '../components/status-badge'
+import { TextField } from '../components/text-field'
 import { formatTime } from '../format/date-time'
 import { useApiAction } from '../hooks/use-api-action'
 import { useApiQuery } from '../hooks/use-api-query'
@@ -53,6 +54,14 @@ function PreferencesForm({ initial, onThemeSaved }: { readonly initial: Preferen
   const [prefs, setPrefs] = useState(initial)
   const action = useApiAction()
   const notifyId = useId()
+  const [hoursText, setHoursText] = useState(String(initial.notifyWhenOlderThanHours ?? 48))
+  const [minutesText, setMinutesText] = useState(String(initial.checkEveryMinutes))
+
+  /** Saves a number field when it is left, if it changed and is a number. */
+  const saveNumber = (key: 'notifyWhenOlderThanHours' | 'checkEveryMinutes', text: string, saved: number | null) => {
+    if (numberError(text) !== undefined || Number(text) === saved) return
+    void save({ [key]: Number(text) })
+  }
 
   const save = async (change: Partial<Preferences>) => {
     const previous = prefs
@@ -93,9 +102,45 @@ function PreferencesForm({ initial, onThemeSaved }: { readonly initial: Preferen
         />
         <label htmlFor={notifyId}>Tell me when a copy fails</label>
       </div>
+      <div className="checkbox">
+        <input
+          id={`${notifyId}-old`}
+          type="checkbox"
+          checked={prefs.notifyWhenOlderThanHours !== null}
+          onChange={(e) => void save({ notifyWhenOlderThanHours: e.target.checked ? Number(hoursText) || 48 : null })}
+        />
+        <label htmlFor={`${notifyId}-old`}>Tell me when the newest off-site copy is too old</label>
+      </div>
+      {prefs.notifyWhenOlderThanHours !== null ? (
+        <TextField
+          label="Too old after (hours)"
+          value={hoursText}
+          onChange={setHoursText}
+          hint="For a nightly backup, 48 hours means two missed nights."
+          error={numberError(hoursText)}
+          inputProps={{ inputMode: 'numeric', onBlur: () => saveNumber('notifyWhenOlderThanHours', hoursText, prefs.notifyWhenOlderThanHours) }}
+        />
+      ) : null}
+      <TextField
+        label="Check every job every (minutes)"
+        value={minutesText}
+        onChange={setMinutesText}
+        hint="How often the app (in the tray, too) reads both hosts to look for old copies and failed scheduled runs; 5 to 1440."
+        error={numberError(minutesText)}
+        inputProps={{ inputMode: 'numeric', onBlur: () => saveNumber('checkEveryMinutes', minutesText, prefs.checkEveryMinutes) }}
+      />
+      <div className="checkbox">
+        <input id={`${notifyId}-login`} type="checkbox" checked={prefs.startAtLogin} onChange={(e) => void save({ startAtLogin: e.target.checked })} />
+        <label htmlFor={`${notifyId}-login`}>Start with my session and keep checking from the tray</label>
+      </div>
       {action.error ? <ErrorNotice error={action.error} /> : null}
     </div>
   )
+}
+
+/** A number field's entry that cannot be sent; the range is the services' to refuse. */
+function numberError(text: string): string | undefined {
+  return /^\s*\d+\s*$/.test(text) ? undefined : 'Enter a whole number.'
 }
 
 function About({ info }: { readonly info: AppInfo }) {

@@ -48,6 +48,7 @@ beforeAll(async () => {
     targetParent: 'backup/nas',
     raw: false,
     intermediates: true,
+    stallSeconds: 120,
   })
   ctx.config.update((c) => {
     c.runs.push({

@@ -1,0 +1,69 @@
+// The Overview's plain words: the headline per job ("Off-site copy is 2 days behind"),
+// spans of time, and a run's outcome and origin.
+import type { OverviewJob } from '../../../src-main/shared/schedule'
+import type { Tone } from '../components/status-badge'
+
+function unit(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** A rounded span, the way the services say it: "under a minute", "3 hours", "2 days". */
+export function spanWords(seconds: number): string {
+  const s = Math.abs(seconds)
+  if (s < 60) return 'under a minute'
+  const minutes = Math.round(s / 60)
+  if (minutes < 90) return unit(minutes, 'minute')
+  const hours = Math.round(s / 3600)
+  if (hours < 36) return unit(hours, 'hour')
+  const days = Math.round(s / 86400)
+  if (days < 45) return unit(days, 'day')
+  const months = Math.round(s / (30.44 * 86400))
+  if (months < 18) return unit(months, 'month')
+  return unit(Math.round(s / (365.25 * 86400)), 'year')
+}
+
+/** One line that says how the job stands. */
+export function headline(job: OverviewJob): { text: string; tone: Tone } {
+  const { lag } = job
+  switch (lag.state) {
+    case 'up-to-date':
+      return { text: 'Off-site copy is up to date', tone: job.warnings.length > 0 ? 'warn' : 'ok' }
+    case 'no-common':
+      return { text: 'Off-site copy needs a full re-send', tone: 'error' }
+    case 'nothing-yet':
+      return job.unreachable.length > 0 && lag.newestOffsiteAt === null
+        ? { text: 'How far behind the off-site copy is cannot be told right now', tone: 'warn' }
+        : { text: 'Nothing copied off-site yet', tone: 'neutral' }
+    case 'behind':
+      if (lag.secondsBehind !== null) return { text: `Off-site copy is ${spanWords(lag.secondsBehind)} behind`, tone: 'warn' }
+      return lag.ageSeconds !== null
+        ? { text: `Newest off-site copy is ${spanWords(lag.ageSeconds)} old`, tone: 'warn' }
+        : { text: 'How far behind the off-site copy is cannot be told right now', tone: 'warn' }
+  }
+}
+
+const OUTCOME: Record<string, string> = {
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  cancelled: 'Paused — will resume',
+  busy: 'Skipped: another run held the job',
+}
+
+export function outcomeWords(outcome: string): string {
+  return OUTCOME[outcome] ?? outcome
+}
+
+export function outcomeTone(outcome: string): Tone {
+  return outcome === 'succeeded' ? 'ok' : outcome === 'failed' ? 'error' : outcome === 'running' ? 'neutral' : 'warn'
+}
+
+export const SOURCE_WORDS = { app: 'started from this app', timer: 'by the NAS’s timer' } as const
+
+export function horizonTone(level: NonNullable<OverviewJob['horizon']>['level']): Tone {
+  return level === 'ok' ? 'ok' : level === 'warning' ? 'warn' : 'error'
+}
+
+export function spaceTone(level: NonNullable<OverviewJob['space']>['level']): Tone {
+  return level === 'ok' ? 'ok' : level === 'unknown' ? 'neutral' : level === 'warning' ? 'warn' : 'error'
+}
