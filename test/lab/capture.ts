@@ -7,6 +7,7 @@
 //
 // Boots the lab with the wanted version unless it is already up with it; stops only
 // what it booted itself.
+import { capturePool } from './capture-pool';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -371,6 +372,9 @@ async function main(): Promise<void> {
     for (const series of versions) {
       booted = labUp(series) || booted;
       await captureZfs(series);
+      // The disk survey and pool creation fixtures live inside zfs-<series>/, which the
+      // capture above replaced as a whole: write them again.
+      await capturePool();
       if (series === versions[0]) await captureWgAndSsh();
       await freshPools();
     }
