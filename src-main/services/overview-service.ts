@@ -155,7 +155,8 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
       tunnel: handshake,
       availableBytes: available,
       spaceSamples,
-      unreachable: [...unreachable],
+      // The NAS first, then the off-site box, whichever failed first.
+      unreachable: [label(job.sourceHostId), label(job.targetHostId)].filter((l, i, all) => unreachable.has(l) && all.indexOf(l) === i),
       readProblems: [...problems],
     })
     return { overview, schedule }
