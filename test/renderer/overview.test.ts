@@ -8,9 +8,9 @@ import type { Browser } from 'playwright-core'
 import type { OverviewJob } from '../../src-main/shared/schedule'
 import { apiCalls } from '../support/api-calls'
 import { freePort } from '../unit/adapters/ssh/local-sshd'
-import { launchBrowser, openApp, screenshotPath } from './support/browser'
+import { goTo, launchBrowser, openApp, screenshotPath } from './support/browser'
 import { hostRecord, jobRecord, runRecord } from './support/seed'
-import { startTestApp, type TestApp } from './support/test-app'
+import { readTextOrNull, startTestApp, type TestApp } from './support/test-app'
 
 let testApp: TestApp
 let browser: Browser
@@ -121,4 +121,39 @@ describe('overview', () => {
       await app.close()
     }
   }, 60_000)
+
+  it('Settings keeps the notification threshold, the check interval and start at login; a value out of range shows the service’s refusal', async () => {
+    const app = await openApp(browser, testApp.url)
+    const { page } = app
+    const stored = () => (JSON.parse(readTextOrNull(testApp.configFile) ?? '{}') as { preferences?: Record<string, unknown> }).preferences ?? {}
+    try {
+      await goTo(page, 'Settings')
+      const hours = page.getByLabel('Too old after (hours)')
+      expect(await hours.inputValue()).toBe('48')
+      await hours.fill('72')
+      await hours.blur()
+      await expect.poll(() => stored()['notifyWhenOlderThanHours']).toBe(72)
+
+      const minutes = page.getByLabel('Check every job every (minutes)')
+      await minutes.fill('2')
+      await minutes.blur()
+      const refusal = page.locator('.notice-error')
+      await refusal.waitFor()
+      const ps = await refusal.locator(':scope > p').allTextContents()
+      expect(ps[ps.length - 1]).toBe('Correct the highlighted value and try again. Nothing was changed.')
+      expect(stored()['checkEveryMinutes']).toBe(30)
+      await minutes.fill('15')
+      await minutes.blur()
+      await expect.poll(() => stored()['checkEveryMinutes']).toBe(15)
+
+      await page.getByRole('checkbox', { name: 'Tell me when the newest off-site copy is too old' }).uncheck()
+      await expect.poll(() => stored()['notifyWhenOlderThanHours']).toBe(null)
+      await hours.waitFor({ state: 'detached' })
+      await page.getByRole('checkbox', { name: 'Start with my session and keep checking from the tray' }).check()
+      await expect.poll(() => stored()['startAtLogin']).toBe(true)
+      expect(app.problems).toEqual([])
+    } finally {
+      await app.close()
+    }
+  })
 })
