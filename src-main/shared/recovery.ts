@@ -1,0 +1,202 @@
+// Disaster recovery (issue 9), as the contract carries it: the backups kept on the
+// off-site box, the keys a restore needs and whether the passphrases unlock them, and a
+// read-only look (a clone of one snapshot, mounted at a temporary folder) to browse.
+// Passphrases cross this boundary only inwards, typed by the person; never outwards.
+import { z } from 'zod'
+
+const datasetName = z
+  .string()
+  .trim()
+  .min(1, 'Name the dataset, for example backup/nas.')
+  .max(255, 'A dataset name is at most 255 characters.')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/ -]*$/, 'A dataset name holds letters, digits, spaces and _ . : - / only, for example backup/nas.')
+
+const snapshotName = z
+  .string()
+  .trim()
+  .min(3, 'Choose a snapshot, for example backup/nas/photos@daily-1.')
+  .max(255, 'A snapshot name is at most 255 characters.')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/ -]*@[A-Za-z0-9_.: -]+$/, 'A snapshot name has the form dataset@name, for example backup/nas/photos@daily-1.')
+
+/** Made by startLook; eight lower-case letters or digits. */
+export const LookIdSchema = z.string().regex(/^[a-z0-9]{8}$/, 'A look id is eight lower-case letters or digits.')
+
+export const BackupSnapshotSchema = z.object({
+  /** The short name after '@'. */
+  name: z.string(),
+  guid: z.string(),
+  /** ISO time the snapshot was taken (on the NAS; a raw or plain receive keeps it). */
+  createdAt: z.string(),
+  /** Bytes only this snapshot holds (what destroying it would free). */
+  usedBytes: z.number().nonnegative(),
+  /** Bytes of data the snapshot shows (its size as a copy). */
+  referencedBytes: z.number().nonnegative(),
+})
+export type BackupSnapshot = z.infer<typeof BackupSnapshotSchema>
+
+export const KeyStatusSchema = z.enum(['available', 'unavailable', 'none'])
+
+export const BackupDatasetSchema = z.object({
+  name: z.string(),
+  type: z.enum(['filesystem', 'volume']),
+  usedBytes: z.number().nonnegative(),
+  referencedBytes: z.number().nonnegative(),
+  encrypted: z.boolean(),
+  /** The dataset whose key unlocks this one; null when not encrypted. */
+  encryptionRoot: z.string().nullable(),
+  /** 'available': the key is loaded now; 'none': not encrypted. */
+  keyStatus: KeyStatusSchema,
+  /** A transfer into it stopped part-way and can resume. */
+  partiallyReceived: z.boolean(),
+  /** Oldest first. */
+  snapshots: z.array(BackupSnapshotSchema),
+})
+export type BackupDataset = z.infer<typeof BackupDatasetSchema>
+
+/** A look left on the off-site box (by this app, maybe before a restart), found by its clone. */
+export const LookSchema = z.object({
+  lookId: LookIdSchema,
+  hostId: z.string(),
+  /** The snapshot looked at. */
+  snapshot: z.string(),
+  /** The temporary clone (`<parent>/.zfs-offsite-look-<id>`), destroyed by endLook. */
+  clone: z.string(),
+  /** Where the clone is mounted read-only on the off-site box. */
+  mountpoint: z.string(),
+  mounted: z.boolean(),
+  /** Encryption roots whose keys this look loaded (endLook unloads these, no others). */
+  keysLoaded: z.array(z.string()),
+})
+export type Look = z.infer<typeof LookSchema>
+
+export const BackupListSchema = z.object({
+  hostId: z.string(),
+  parent: z.string(),
+  /** Parents before children; the looks' clones are not among them. */
+  datasets: z.array(BackupDatasetSchema),
+  looks: z.array(LookSchema),
+})
+export type BackupList = z.infer<typeof BackupListSchema>
+
+/** A passphrase the person typed for one encryption root; `save` keeps it in the keychain once it is checked. */
+export const TypedPassphraseSchema = z
+  .object({
+    encryptionRoot: datasetName,
+    passphrase: z.string().min(8, 'An OpenZFS passphrase is at least 8 characters.').max(512),
+    save: z.boolean().default(false),
+  })
+  .strict()
+
+export const RecoveryKeysInputSchema = z
+  .object({
+    hostId: z.string(),
+    /** The snapshot to look at or restore, e.g. backup/nas/photos@daily-1. */
+    snapshot: snapshotName,
+    /** Count the children's encryption roots too (a restore with children); a look needs only the snapshot's own. */
+    recursive: z.boolean().default(false),
+    /** Typed passphrases; every other root's passphrase is read from the keychain. */
+    passphrases: z.array(TypedPassphraseSchema).max(256).default([]),
+  })
+  .strict()
+export type RecoveryKeysInput = z.input<typeof RecoveryKeysInputSchema>
+
+export const KeyCheckOutcomeSchema = z.enum([
+  /** `zfs load-key -n` accepted the passphrase. */
+  'unlocks',
+  /** The key is loaded on the off-site box already; nothing to check. */
+  'loaded',
+  /** ZFS refused the passphrase. */
+  'wrong',
+  /** Not typed and not in the keychain. */
+  'missing',
+  /** The check itself failed (details in error). */
+  'failed',
+])
+
+export const KeyCheckSchema = z.object({
+  encryptionRoot: z.string(),
+  /** The datasets of the restore unlocked by this root. */
+  datasets: z.array(z.string()),
+  outcome: KeyCheckOutcomeSchema,
+  /** Where the passphrase came from. */
+  source: z.enum(['typed', 'keychain', 'none']),
+  /** A typed passphrase was saved to the keychain (after it was found right). */
+  saved: z.boolean(),
+  /** The keychain entry the app looks in first, so the screen can offer to save there. */
+  keychainDataset: z.string(),
+  error: z.object({ code: z.string(), cause: z.string(), fix: z.string(), details: z.string().optional() }).optional(),
+})
+export type KeyCheck = z.infer<typeof KeyCheckSchema>
+
+export const RecoveryKeysSchema = z.object({
+  snapshot: z.string(),
+  /** How many passphrases the restore needs (raw sends make each encrypted child its own root). */
+  passphrasesNeeded: z.number().int().nonnegative(),
+  /** Datasets of the restore that are not encrypted (readable by the off-site box). */
+  unencrypted: z.array(z.string()),
+  roots: z.array(KeyCheckSchema),
+  /** Every root unlocks (or is loaded). */
+  allUnlock: z.boolean(),
+})
+export type RecoveryKeys = z.infer<typeof RecoveryKeysSchema>
+
+export const StartLookInputSchema = z
+  .object({
+    hostId: z.string(),
+    /** The backups' parent on the off-site box; the temporary clone is made directly under it. */
+    parent: datasetName,
+    snapshot: snapshotName,
+    passphrases: z.array(TypedPassphraseSchema).max(256).default([]),
+  })
+  .strict()
+
+/** A path inside the look, relative to its root: '' is the root; no '..', no leading '/'. */
+export const LookPathSchema = z
+  .string()
+  .max(4096)
+  .refine((p) => !p.startsWith('/'), 'A path inside the copy does not begin with “/”.')
+  .refine((p) => !p.split('/').some((part) => part === '..' || part === '.'), 'A path inside the copy has no “.” or “..” parts.')
+  .refine((p) => !/[\u0000]/.test(p), 'A path has no NUL characters.')
+
+export const LookEntrySchema = z.object({
+  name: z.string(),
+  kind: z.enum(['file', 'directory', 'symlink', 'other']),
+  sizeBytes: z.number().nonnegative(),
+  /** ISO time of the last change of its contents. */
+  modifiedAt: z.string(),
+  /** Where a symbolic link points (shown, never followed). */
+  linkTarget: z.string().optional(),
+})
+export type LookEntry = z.infer<typeof LookEntrySchema>
+
+export const LookListingSchema = z.object({
+  lookId: LookIdSchema,
+  path: z.string(),
+  /** Directories first, then by name. */
+  entries: z.array(LookEntrySchema),
+  /** More entries than the app lists at once. */
+  truncated: z.boolean(),
+})
+export type LookListing = z.infer<typeof LookListingSchema>
+
+export const EndLookSchema = z.object({
+  lookId: LookIdSchema,
+  /** What was done, in order, in plain words. */
+  done: z.array(z.string()),
+  keysUnloaded: z.array(z.string()),
+  /** Keys left loaded because they were loaded before the look began. */
+  keysLeftLoaded: z.array(z.string()),
+})
+export type EndLook = z.infer<typeof EndLookSchema>
+
+export const recoveryMethods = {
+  /** The backups under a parent on the off-site box: datasets, snapshots with dates and sizes, keys; and any looks left. */
+  listBackups: { input: z.object({ hostId: z.string(), parent: datasetName }).strict(), output: BackupListSchema },
+  /** Which passphrases a restore of the snapshot needs, each checked with `zfs load-key -n` (loads nothing). */
+  checkRecoveryKeys: { input: RecoveryKeysInputSchema, output: RecoveryKeysSchema },
+  /** Loads the key (when not loaded), clones the snapshot read-only under the parent and mounts it at a temporary folder. */
+  startLook: { input: StartLookInputSchema, output: LookSchema },
+  browseLook: { input: z.object({ hostId: z.string(), lookId: LookIdSchema, path: LookPathSchema.default('') }).strict(), output: LookListingSchema },
+  /** Unmounts and destroys the look's clone (nothing else), removes its folder and unloads the keys the look loaded. */
+  endLook: { input: z.object({ hostId: z.string(), lookId: LookIdSchema }).strict(), output: EndLookSchema },
+} as const
