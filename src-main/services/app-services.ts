@@ -14,6 +14,7 @@ import { createWizardServices } from './wizard-service'
 import { createScheduleServices } from './schedule-service'
 import { createOverviewService } from './overview-service'
 import { createNotifier, type Notifier } from './notifier'
+import { createRecoveryServices } from './recovery-service'
 import type { EventBus } from './event-bus'
 import { AppFailure, appError } from '../shared/errors'
 import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
@@ -71,6 +72,7 @@ export function createServices(deps: ServiceDeps): Services {
   const jobs = createJobServices({ config, logger, hosts, now, isRunning: runs.isRunning })
   const wizard = createWizardServices({ config, logger, hosts, now, jobs, ...(deps.tunnelDeadlineMs ? { tunnelDeadlineMs: deps.tunnelDeadlineMs } : {}) })
   const schedules = createScheduleServices({ config, logger, hosts, now })
+  const recovery = createRecoveryServices({ config, secrets, logger, hosts, ...(deps.redactor ? { redactor: deps.redactor } : {}) })
 
   // The overview reads the schedule's status through the services object itself (getJobSchedule).
   let self: Services | undefined
@@ -99,6 +101,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...runs.methods,
     ...wizard,
     ...schedules,
+    ...recovery,
 
     getOverview: () => overview.getOverview(),
 

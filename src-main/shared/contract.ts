@@ -22,6 +22,7 @@ import {
 import type { Result } from './result'
 import { WizardHostSchema, WizardStateSchema } from './wizard'
 import { JobScheduleSchema, NotificationSchema, OverviewJobSchema, ScheduleStatusSchema } from './schedule'
+import { recoveryMethods } from './recovery'
 
 const NoInput = z.object({}).strict()
 const HostId = z.object({ id: z.string() }).strict()
@@ -311,6 +312,8 @@ export const contract = {
   getOverview: { input: NoInput, output: z.array(OverviewJobSchema) },
   /** The off-site box's disks for the guided pool creation; only empty ones can be chosen. */
   listWizardDisks: { input: NoInput, output: z.array(WizardDiskSchema) },
+  // Disaster recovery (issue 9): backups, keys, a read-only look (src-main/shared/recovery.ts).
+  ...recoveryMethods,
 } as const
 
 export type Contract = typeof contract

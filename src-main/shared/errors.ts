@@ -92,6 +92,13 @@ export const errorCodes = [
   'SANOID_POLICY_INVALID',
   'SANOID_PRUNE_UNSAFE',
   'SANOID_MISSING',
+  // Disaster recovery (src-main/core/recovery, src-main/services/recovery-service.ts).
+  'RECOVERY_PASSPHRASE_MISSING',
+  'RECOVERY_SNAPSHOT_MISSING',
+  'RECOVERY_LOOK_NOT_FOUND',
+  'RECOVERY_PATH_REFUSED',
+  'RECOVERY_NOT_A_LOOK',
+  'RECOVERY_OFFSITE_UNREACHABLE',
 ] as const
 
 export const ErrorCodeSchema = z.enum(errorCodes)

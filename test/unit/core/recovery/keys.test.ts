@@ -8,6 +8,8 @@ import type { DatasetName } from '../../../../src-main/core/zfs/names'
 import { requiredKeys, SnapshotNotFoundError } from '../../../../src-main/core/recovery/required-keys'
 import { checkKeyCommand, loadKeyCommand, parseKeyCheck, unloadKeyCommand } from '../../../../src-main/core/recovery/load-key'
 import { classifyError } from '../../../../src-main/core/errors/error-table'
+import { passphraseCandidates } from '../../../../src-main/core/recovery/passphrase-sources'
+import type { Job } from '../../../../src-main/shared/model'
 import { fixture } from '../../../support/fixtures'
 
 const D = 'zfs-2.3/recovery'
@@ -79,5 +81,36 @@ describe('load-key commands', () => {
     const f = fixture(D, name)
     expect(f.exitCode).not.toBe(0)
     expect(classifyError(f.stderr, f.exitCode).code).toBe(code)
+  })
+})
+
+describe('where the keychain may hold a root’s passphrase', () => {
+  const job = (over: Partial<Job> = {}): Job =>
+    ({
+      id: 'j1',
+      name: 'Photos',
+      sourceHostId: 'nas-1',
+      targetHostId: 'off-1',
+      sources: [{ dataset: 'tank/secret', recursive: true }],
+      exclusions: [],
+      targetParent: 'backup/nas',
+      ...over,
+    }) as Job
+
+  it('looks under the off-site box first, then under the NAS’s source dataset a job copied there', () => {
+    expect(passphraseCandidates('off-1', ds('backup/nas/secret'), [job()])).toEqual([
+      { hostId: 'off-1', dataset: 'backup/nas/secret' },
+      { hostId: 'nas-1', dataset: 'tank/secret' },
+    ])
+  })
+
+  it('maps a child that is its own root to the source’s child', () => {
+    expect(passphraseCandidates('off-1', ds('backup/nas/secret/child'), [job()])[1]).toEqual({ hostId: 'nas-1', dataset: 'tank/secret/child' })
+  })
+
+  it('ignores jobs to other boxes, other sources and children of a source copied without them', () => {
+    expect(passphraseCandidates('off-1', ds('backup/nas/secret'), [job({ targetHostId: 'off-2' })])).toHaveLength(1)
+    expect(passphraseCandidates('off-1', ds('backup/nas/secretive'), [job()])).toHaveLength(1)
+    expect(passphraseCandidates('off-1', ds('backup/nas/secret/child'), [job({ sources: [{ dataset: 'tank/secret', recursive: false }] })])).toHaveLength(1)
   })
 })
