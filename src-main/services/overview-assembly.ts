@@ -48,6 +48,8 @@ export interface JobReadings {
   readonly spaceSamples: readonly SpaceSample[]
   /** Labels of hosts that could not be reached. */
   readonly unreachable: readonly string[]
+  /** Why, per label, in the transport's plain words ("The connection was refused…"). */
+  readonly unreachableWhy?: Readonly<Record<string, string>>
   /** Reachable hosts that failed to answer something ("tank/photos on Home NAS: …"), in plain words. */
   readonly readProblems?: readonly string[]
 }
@@ -257,7 +259,10 @@ export function assembleOverview(readings: JobReadings): OverviewJob {
   const warnings: { rank: number; text: string }[] = []
   if (horizon && (horizon.level === 'lost' || horizon.level === 'critical')) warnings.push({ rank: 0, text: horizon.words })
   if (lag.state === 'no-common' && horizon?.level !== 'lost') warnings.push({ rank: 1, text: lag.words })
-  for (const host of readings.unreachable) warnings.push({ rank: 2, text: `${host} could not be reached; what is shown is what could be read.` })
+  for (const host of readings.unreachable) {
+    const why = readings.unreachableWhy?.[host]
+    warnings.push({ rank: 2, text: `${host} could not be reached${why ? `: ${why.replace(/\.?$/, '.')}` : '.'} What is shown is what could be read.` })
+  }
   for (const problem of readings.readProblems ?? []) warnings.push({ rank: 2, text: problem })
   if (lastRun && lastRun.outcome === 'failed') warnings.push({ rank: 3, text: `The last backup (${WHO[lastRun.source]}) failed${lastRun.message ? `: ${lastRun.message}` : '.'}` })
   if (tunnel && !tunnel.healthy) warnings.push({ rank: 4, text: tunnel.words })

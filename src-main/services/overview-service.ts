@@ -87,11 +87,14 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
     const hostList = config.read().hosts
     const label = (id: string) => hostList.find((h) => h.id === id)?.label ?? 'A host'
     const unreachable = new Set<string>()
+    const why: Record<string, string> = {}
     const problems = new Set<string>()
     const failed = (hostId: string, what: string) => (err: unknown) => {
       // A connection that fails is an unreachable host; a command that fails on a reached host is a problem to name.
-      if (!(err instanceof AppFailure) || UNREACHABLE.test(err.appError.code)) unreachable.add(label(hostId))
-      else problems.add(`Could not read ${what} on ${label(hostId)}: ${err.appError.cause}`)
+      if (!(err instanceof AppFailure) || UNREACHABLE.test(err.appError.code)) {
+        unreachable.add(label(hostId))
+        if (err instanceof AppFailure) why[label(hostId)] ??= err.appError.cause
+      } else problems.add(`Could not read ${what} on ${label(hostId)}: ${err.appError.cause}`)
       logger.warn('overview could not read a host', { jobId: job.id, hostId, what, reason: reason(err) })
       return null
     }
@@ -157,6 +160,7 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
       spaceSamples,
       // The NAS first, then the off-site box, whichever failed first.
       unreachable: [label(job.sourceHostId), label(job.targetHostId)].filter((l, i, all) => unreachable.has(l) && all.indexOf(l) === i),
+      unreachableWhy: why,
       readProblems: [...problems],
     })
     return { overview, schedule }

@@ -7,13 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { OverviewJob } from '../../src-main/shared/schedule'
 import { apiCalls } from '../support/api-calls'
-import { freePort } from '../unit/adapters/ssh/local-sshd'
+import { join } from 'node:path'
+import { freePort, startLocalSshd, type LocalSshd } from '../unit/adapters/ssh/local-sshd'
 import { goTo, launchBrowser, openApp, screenshotPath } from './support/browser'
 import { hostRecord, jobRecord, runRecord } from './support/seed'
 import { readTextOrNull, startTestApp, type TestApp } from './support/test-app'
 
 let testApp: TestApp
 let browser: Browser
+/** Only for its client key: the hosts themselves are switched off (closed ports). */
+let keys: LocalSshd
+let ports: { nas: number; offsite: number }
 const { call } = apiCalls(() => testApp.context)
 const PIN = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU'
 
@@ -21,12 +25,14 @@ const failed = (id: string, endedAt: string, cause: string, fix: string) =>
   runRecord({ id, jobId: 'photos', outcome: 'failed', startedAt: endedAt, endedAt, datasets: 1, errorCode: 'ZFS_OUT_OF_SPACE', error: { code: 'ZFS_OUT_OF_SPACE', cause, fix } })
 
 beforeAll(async () => {
-  const [nasPort, offsitePort] = [await freePort(), await freePort()]
+  ports = { nas: await freePort(), offsite: await freePort() }
+  keys = await startLocalSshd()
+  const auth = { auth: 'key-file' as const, keyFilePath: join(keys.dir, 'user'), pinnedHostKey: PIN }
   testApp = await startTestApp({
     config: {
       hosts: [
-        hostRecord({ id: 'nas-1', label: 'Home NAS', role: 'nas', address: '127.0.0.1', port: nasPort, pinnedHostKey: PIN }),
-        hostRecord({ id: 'offsite-1', label: 'Friend’s box', role: 'offsite', address: '127.0.0.1', port: offsitePort, pinnedHostKey: PIN }),
+        hostRecord({ id: 'nas-1', label: 'Home NAS', role: 'nas', address: '127.0.0.1', port: ports.nas, ...auth }),
+        hostRecord({ id: 'offsite-1', label: 'Friend’s box', role: 'offsite', address: '127.0.0.1', port: ports.offsite, ...auth }),
       ],
       jobs: [jobRecord({ id: 'photos', name: 'Photos' })],
       runs: [failed('run-1', '2026-11-27T02:01:00.000Z', 'The pool is full.', 'Free space on the off-site box, or give it a bigger disk.')],
@@ -37,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await testApp?.close()
+  await keys?.dispose()
 })
 
 const card = (page: import('playwright-core').Page) => page.getByRole('list', { name: 'Backups, one per job' }).getByRole('listitem', { name: 'Photos', exact: true })
@@ -54,8 +61,8 @@ describe('overview', () => {
       await item.getByText('How far behind the off-site copy is cannot be told right now', { exact: true }).waitFor()
       expect(await item.getByRole('list', { name: 'Warnings for Photos' }).getByRole('listitem').allTextContents()).toEqual(expected!.warnings)
       expect(expected!.warnings).toEqual([
-        'Home NAS could not be reached; what is shown is what could be read.',
-        'Friend’s box could not be reached; what is shown is what could be read.',
+        `Home NAS could not be reached: Nothing answers SSH at Home NAS (127.0.0.1 port ${ports.nas}). What is shown is what could be read.`,
+        `Friend’s box could not be reached: Nothing answers SSH at Friend’s box (127.0.0.1 port ${ports.offsite}). What is shown is what could be read.`,
         'The last backup (started from this app) failed: The pool is full. Free space on the off-site box, or give it a bigger disk.',
       ])
       const row = (term: string) => item.locator('.definition-row').filter({ has: page.getByRole('term').getByText(term, { exact: true }) }).getByRole('definition')

@@ -33,9 +33,9 @@ export interface ScheduleDraft {
 const counts = (c: Record<CountKind, number>): CountsDraft =>
   Object.fromEntries(COUNT_KINDS.map((k) => [k, String(c[k])])) as CountsDraft
 
-/** A sensible start: nightly at 02:00, two days of hourlies, a month of dailies, … on the NAS; longer off-site. */
+/** A sensible start: nightly at 02:00, two days of hourlies, a month of dailies, … on the NAS; off-site a day of hourlies (it keeps some of every kind the NAS sends, or it would prune each on arrival) and longer of the rest. */
 export const DEFAULT_NAS = { frequently: 0, hourly: 48, daily: 30, weekly: 8, monthly: 12, yearly: 0 }
-export const DEFAULT_OFFSITE = { frequently: 0, hourly: 0, daily: 30, weekly: 8, monthly: 24, yearly: 2 }
+export const DEFAULT_OFFSITE = { frequently: 0, hourly: 24, daily: 30, weekly: 8, monthly: 24, yearly: 2 }
 
 export function draftOf(schedule: JobSchedule | null | undefined): ScheduleDraft {
   const s = schedule?.schedule

@@ -38,6 +38,8 @@ export function SchedulePanel({ job }: { readonly job: Job }) {
   const [touched, setTouched] = useState(false)
   const [problems, setProblems] = useState<Record<string, string>>({})
   const [refusal, setRefusal] = useState<AppError | null>(null)
+  /** Where the refusal came from: the preview shows its own, the form shows Save's. */
+  const [refusedBy, setRefusedBy] = useState<'save' | 'preview'>('save')
   const [installMissing, setInstallMissing] = useState(false)
   const [sanoidMissing, setSanoidMissing] = useState<AppError | null>(null)
   const [confirmRemove, setConfirmRemove] = useState(false)
@@ -70,8 +72,9 @@ export function SchedulePanel({ job }: { readonly job: Job }) {
     if (key && !fieldProblems[key]) fieldProblems[key] = issue.message
   }
 
-  const refused = (error: AppError | null) => {
+  const refused = (error: AppError | null, by: 'save' | 'preview' = 'save') => {
     setRefusal(error)
+    setRefusedBy(by)
     if (error?.code === 'SANOID_MISSING') setSanoidMissing(error)
   }
 
@@ -197,14 +200,14 @@ export function SchedulePanel({ job }: { readonly job: Job }) {
         </div>
       ) : null}
 
-      <SchedulePreview jobId={job.id} schedule={built.ok ? built.value : null} onRefused={refused} />
+      <SchedulePreview jobId={job.id} schedule={built.ok ? built.value : null} onRefused={(e) => refused(e, 'preview')} />
 
       {Object.keys(problems).length > 0 ? (
         <p className="field-error" role="alert">
           Some entries cannot be used yet; they are marked above.
         </p>
       ) : null}
-      {refusal && refusal.code !== 'SANOID_MISSING' ? <ErrorNotice id={noticeId} error={refusal} /> : null}
+      {refusal && refusedBy === 'save' && refusal.code !== 'SANOID_MISSING' ? <ErrorNotice id={noticeId} error={refusal} /> : null}
       {switching.error ? <ErrorNotice error={switching.error} /> : null}
       {removing.error ? <ErrorNotice error={removing.error} /> : null}
 

@@ -118,10 +118,10 @@ function newestCreationOf(name: string): number {
 
 describe('an unreachable host', () => {
   it('names the off-site box and says the lag cannot be told, keeping what the NAS gave', () => {
-    const o = assemble(readings(job(), [root('tank/plain', false, null)], { unreachable: ['Friend’s box'] }))
+    const o = assemble(readings(job(), [root('tank/plain', false, null)], { unreachable: ['Friend’s box'], unreachableWhy: { 'Friend’s box': 'Nothing answers SSH at Friend’s box (127.0.0.1 port 22).' } }))
     expect(o.unreachable).toEqual(['Friend’s box'])
     expect(o.lag).toMatchObject({ newestOffsiteAt: null, words: 'How far behind the off-site copy is cannot be told: the off-site box could not be read.' })
-    expect(o.warnings[0]).toBe('Friend’s box could not be reached; what is shown is what could be read.')
+    expect(o.warnings[0]).toBe('Friend’s box could not be reached: Nothing answers SSH at Friend’s box (127.0.0.1 port 22). What is shown is what could be read.')
   })
 
   it('with the NAS unreachable, still gives the age of the newest off-site snapshot', () => {

@@ -22,6 +22,7 @@ let sshd: LocalSshd
 let dataDir: string
 let ctx: AppContext
 let job: Job
+let closedPort: number
 const { call } = apiCalls(() => ctx)
 
 beforeAll(async () => {
@@ -32,8 +33,8 @@ beforeAll(async () => {
   const nas = await s.addHost({ label: 'Home NAS', role: 'nas', address: '127.0.0.1', port: sshd.port, user: sshd.user, auth: 'key-file', keyFilePath: join(sshd.dir, 'user'), reachedThroughNas: false })
   await s.connectHost({ id: nas.id })
   await s.trustHostKey({ id: nas.id, fingerprint: fingerprintOfPublicKeyLine(sshd.hostKeyPub) })
-  const closed = await freePort()
-  const off = await s.addHost({ label: 'Friend’s box', role: 'offsite', address: '127.0.0.1', port: closed, user: sshd.user, auth: 'key-file', keyFilePath: join(sshd.dir, 'user'), reachedThroughNas: false })
+  closedPort = await freePort()
+  const off = await s.addHost({ label: 'Friend’s box', role: 'offsite', address: '127.0.0.1', port: closedPort, user: sshd.user, auth: 'key-file', keyFilePath: join(sshd.dir, 'user'), reachedThroughNas: false })
   // Pinned as if confirmed earlier: the box is known but switched off now.
   ctx.config.update((c) => {
     const h = c.hosts.find((x) => x.id === off.id)!
@@ -82,7 +83,7 @@ describe('the overview over SSH', () => {
     expect(overview.lag.words).toBe('How far behind the off-site copy is cannot be told: the off-site box could not be read.')
     expect(overview.lastRun).toEqual({ at: '2026-11-27T02:01:00.000Z', outcome: 'failed', source: 'app', message: 'The pool is full. Free space on the off-site box, or give it a bigger disk.' })
     expect(overview.warnings).toEqual([
-      'Friend’s box could not be reached; what is shown is what could be read.',
+      `Friend’s box could not be reached: Nothing answers SSH at Friend’s box (127.0.0.1 port ${closedPort}). What is shown is what could be read.`,
       'Could not read the datasets under tank/plain on Home NAS: “zfs” is not installed on this host.',
       'The last backup (started from this app) failed: The pool is full. Free space on the off-site box, or give it a bigger disk.',
     ])
