@@ -23,7 +23,7 @@ describe('migrateConfig', () => {
       hosts: [],
       jobs: [],
       runs: [],
-      preferences: { theme: 'system', notifyOnFailure: true },
+      preferences: { theme: 'system', notifyOnFailure: true, notifyWhenOlderThanHours: 48, startAtLogin: false, checkEveryMinutes: 30 },
       wizard: null,
     })
   })
