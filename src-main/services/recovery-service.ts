@@ -150,7 +150,8 @@ export function createRecoveryServices(deps: RecoveryServiceDeps): { [M in Recov
 
   /** `zfs load-key -n`: null when the passphrase unlocks the root, else the error that says why not. */
   const dryRun = async (connection: SshConnection, root: DatasetName, passphrase: string): Promise<AppError | null> => {
-    const outcome = await connection.exec(checkKeyCommand(root, passphrase).argv, { stdin: checkKeyCommand(root, passphrase).stdin! })
+    const spec = checkKeyCommand(root, passphrase)
+    const outcome = await connection.exec(spec.argv, spec.stdin !== undefined ? { stdin: spec.stdin } : {})
     if (outcome.kind === 'exited' && outcome.code === 0) return null
     if (outcome.kind !== 'exited') return appError('SSH_EXIT_STATUS_MISSING', 'The passphrase check ended without an exit status.', 'Check the connection and try again.', outcome.stderr.trim() || undefined)
     return classifyError(outcome.stderr, outcome.code)
