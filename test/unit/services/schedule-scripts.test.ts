@@ -20,7 +20,7 @@ import {
   scheduledRunCommand,
   scheduledRunScript,
 } from '../../../src-main/services/schedule-scripts'
-import { checkExecArgv } from '../../../src-main/core/schedule/timer-units'
+import { checkExecArgv, parseJournal, parseScheduleState } from '../../../src-main/core/schedule/timer-units'
 import type { CommandSpec } from '../../../src-main/core/zfs/command'
 import { CRON_FILE_HEADER, mergeCronBlock } from '../../../src-main/core/schedule/cron-block'
 
@@ -164,5 +164,23 @@ describe('systemctl show’s timer dates (systemd 252)', () => {
       'NextElapseUSecRealtime=@1795865400\nLastTriggerUSec=@1795864508\nId=sanoid.timer\n\nExecMainStartTimestamp=@1795864509\nExecMainStartTimestampUs=@1795864509\nId=sanoid.service\n',
     )
     expect(unixTimestamps('NextElapseUSecRealtime=Sat 2026-11-28 12:30:00 CET')).toBe('NextElapseUSecRealtime=Sat 2026-11-28 12:30:00 CET')
+  })
+})
+
+describe('captured from the lab (test/fixtures/schedule)', () => {
+  const LAB_JOB = '10775b31-5176-4588-b552-34e8fd452f37'
+  const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', 'schedule', name), 'utf8')
+  it('reads the units’ state never run, succeeded, failed, busy and removed', () => {
+    const state = (name: string) => parseScheduleState(LAB_JOB, unixTimestamps(fixture(`systemctl-show.${name}.txt`)))
+    expect(state('never-run')).toMatchObject({ installed: true, enabled: true, active: true, lastRun: { result: 'never' } })
+    expect(state('never-run').nextRun).toEqual(expect.any(Number))
+    expect(state('succeeded').lastRun).toMatchObject({ result: 'succeeded', exitStatus: 0 })
+    expect(state('failed').lastRun).toMatchObject({ result: 'failed', systemdResult: 'exit-code' })
+    expect(state('busy').lastRun).toMatchObject({ result: 'busy', exitStatus: 75 })
+    expect(state('removed')).toMatchObject({ installed: false, enabled: false })
+  })
+  it('reads the last run from a real run’s journal', () => {
+    expect(lastRunFromLines(parseJournal(fixture('journal.succeeded.json')).map((e) => e.message))).toMatchObject({ outcome: 'succeeded' })
+    expect(lastRunFromLines(parseJournal(fixture('journal.failed.json')).map((e) => e.message))).toMatchObject({ outcome: 'failed', message: expect.stringContaining('syncoid ended with status') })
   })
 })
