@@ -288,27 +288,3 @@ export function disabledCronBlock(text: string, jobId: string): string {
   return lines.join('')
 }
 
-/**
- * The job's units' state as core/schedule's scheduleStateCommand asks for it, under TZ=UTC:
- * systemd 252 (Debian 12) honours --timestamp=unix for ExecMain*Timestamp but prints the
- * timer's NextElapseUSecRealtime and LastTriggerUSec as local dates ("Sat 2026-11-28
- * 11:30:00 CET"), whose zone abbreviation cannot be read back. In UTC they can.
- */
-export function scheduleStateUtcCommand(spec: CommandSpec): CommandSpec {
-  return { ...spec, argv: ['env', 'TZ=UTC', ...spec.argv] }
-}
-
-const UTC_DATE = /^([A-Za-z]+)=\w{3} (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? UTC$/
-
-/** Turns `Key=Sat 2026-11-28 11:30:00 UTC` lines into `Key=@<seconds>`, the form parseScheduleState reads. */
-export function unixTimestamps(stdout: string): string {
-  return stdout
-    .split('\n')
-    .map((line) => {
-      const m = UTC_DATE.exec(line)
-      if (!m) return line
-      const [y, mo, d, h, mi, s] = m.slice(2, 8).map(Number) as [number, number, number, number, number, number]
-      return `${m[1]}=@${Date.UTC(y, mo - 1, d, h, mi, s) / 1000}`
-    })
-    .join('\n')
-}

@@ -53,8 +53,6 @@ import {
   releaseHoldsCommand,
   removeAppFilesCommand,
   RUN_LINE,
-  scheduleStateUtcCommand,
-  unixTimestamps,
   disabledCronBlock,
   lastRunFromLines,
   scheduledRunCommand,
@@ -162,7 +160,7 @@ export function createScheduleServices(deps: ScheduleServiceDeps): { [M in Sched
         service: await file('nas', 'Read the job’s service unit, if there is one', `${UNIT_DIR}/${names.service}`),
         timer: await file('nas', 'Read the job’s timer unit, if there is one', `${UNIT_DIR}/${names.timer}`),
       }
-      timerEnabled = parseScheduleState(job.id, unixTimestamps(await read('nas', 'The job’s timer as systemd sees it', scheduleStateUtcCommand(scheduleStateCommand(job.id))))).enabled
+      timerEnabled = parseScheduleState(job.id, await read('nas', 'The job’s timer as systemd sees it', scheduleStateCommand(job.id))).enabled
     } else {
       cronFile = await file('nas', 'Read the app’s cron file', CRON_FILE)
     }
@@ -390,7 +388,7 @@ export function createScheduleServices(deps: ScheduleServiceDeps): { [M in Sched
     const zone = parseHostTimeZone(await nas.run(hostTimeZoneCommand()))
     const words = wordsFor(schedule, zone.zone)
     if (facts.systemd) {
-      const state: ScheduleState = parseScheduleState(job.id, unixTimestamps(await nas.run(scheduleStateUtcCommand(scheduleStateCommand(job.id)))))
+      const state: ScheduleState = parseScheduleState(job.id, await nas.run(scheduleStateCommand(job.id)))
       const r = state.lastRun
       let lastRun: ScheduleStatus['lastRun'] = null
       if (r.result !== 'never' && r.startedAt !== null) {
@@ -452,7 +450,7 @@ export function createScheduleServices(deps: ScheduleServiceDeps): { [M in Sched
         ...s.reads,
         ...installs.map((st) => show(st.host, 'change', `${st.purpose} (only if you agree; sanoid is missing there)`, st.spec)),
         ...steps.map((st) => show(st.host, 'change', st.purpose, st.spec)),
-        ...(s.nas.systemd ? [show('nas', 'verify', 'Read back the next and last run from systemd', scheduleStateUtcCommand(scheduleStateCommand(job.id)))] : []),
+        ...(s.nas.systemd ? [show('nas', 'verify', 'Read back the next and last run from systemd', scheduleStateCommand(job.id))] : []),
       ]
       return { commands, words: wordsFor(schedule, s.zone.zone) }
     },

@@ -209,7 +209,10 @@ const SERVICE_PROPERTIES = ['Id', 'LoadState', 'ActiveState', 'SubState', 'Resul
 export function scheduleStateCommand(jobId: string): CommandSpec {
   const names = unitNames(jobId)
   const props = [...new Set([...TIMER_PROPERTIES, ...SERVICE_PROPERTIES])].join(',')
-  return { argv: ['systemctl', 'show', `--property=${props}`, '--timestamp=unix', names.timer, names.service], successCodes: [0] }
+  // systemd 252 (Debian 12) gives @seconds for the service's ExecMain*Timestamp only; the
+  // timer's NextElapseUSecRealtime and LastTriggerUSec stay local dates, whose zone
+  // abbreviation cannot be read back (seen in the lab). Under TZ=UTC they can.
+  return { argv: ['env', 'TZ=UTC', 'systemctl', 'show', `--property=${props}`, '--timestamp=unix', names.timer, names.service], successCodes: [0] }
 }
 
 /** `systemctl show` output: blocks of Key=Value lines, one per unit, separated by an empty line. */
@@ -233,8 +236,12 @@ export function parseUnixTimestamp(value: string | undefined): number | null {
   const v = value.trim()
   if (v === '' || v === 'n/a' || v === '0' || v === '@0') return null
   const m = /^@(\d+)$/.exec(v)
-  if (!m) throw new Error(`not a --timestamp=unix value: ${JSON.stringify(v)}`)
-  return Number(m[1])
+  if (m) return Number(m[1])
+  // A timer's date under TZ=UTC (see scheduleStateCommand): "Sun 2026-11-29 11:23:51 UTC".
+  const d = /^\w{3} (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)? UTC$/.exec(v)
+  if (!d) throw new Error(`not a --timestamp=unix value or a UTC date: ${JSON.stringify(v)}`)
+  const [y, mo, day, h, mi, sec] = d.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  return Date.UTC(y, mo - 1, day, h, mi, sec) / 1000
 }
 
 export type LastRunResult = 'never' | 'running' | 'succeeded' | 'busy' | 'failed'

@@ -13,8 +13,6 @@ import {
   putAppFileCommand,
   removeAppFilesCommand,
   RUN_LINE,
-  scheduleStateUtcCommand,
-  unixTimestamps,
   disabledCronBlock,
   lastRunFromLines,
   scheduledRunCommand,
@@ -154,24 +152,11 @@ describe('a disabled cron block', () => {
   })
 })
 
-describe('systemctl show’s timer dates (systemd 252)', () => {
-  // Seen on the lab's Debian 12 (systemd 252.39): --timestamp=unix turns ExecMain*Timestamp
-  // into @seconds but leaves the timer's dates as local dates; under TZ=UTC they read back.
-  it('asks under TZ=UTC and turns the UTC dates into @seconds, leaving the rest alone', () => {
-    expect(scheduleStateUtcCommand({ argv: ['systemctl', 'show'], successCodes: [0] }).argv).toEqual(['env', 'TZ=UTC', 'systemctl', 'show'])
-    const raw = 'NextElapseUSecRealtime=Sat 2026-11-28 11:30:00 UTC\nLastTriggerUSec=Sat 2026-11-28 11:15:08 UTC\nId=sanoid.timer\n\nExecMainStartTimestamp=@1795864509\nExecMainStartTimestampUs=Sat 2026-11-28 11:15:09.095190 UTC\nId=sanoid.service\n'
-    expect(unixTimestamps(raw)).toBe(
-      'NextElapseUSecRealtime=@1795865400\nLastTriggerUSec=@1795864508\nId=sanoid.timer\n\nExecMainStartTimestamp=@1795864509\nExecMainStartTimestampUs=@1795864509\nId=sanoid.service\n',
-    )
-    expect(unixTimestamps('NextElapseUSecRealtime=Sat 2026-11-28 12:30:00 CET')).toBe('NextElapseUSecRealtime=Sat 2026-11-28 12:30:00 CET')
-  })
-})
-
 describe('captured from the lab (test/fixtures/schedule)', () => {
   const LAB_JOB = '10775b31-5176-4588-b552-34e8fd452f37'
   const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', 'schedule', name), 'utf8')
   it('reads the units’ state never run, succeeded, failed, busy and removed', () => {
-    const state = (name: string) => parseScheduleState(LAB_JOB, unixTimestamps(fixture(`systemctl-show.${name}.txt`)))
+    const state = (name: string) => parseScheduleState(LAB_JOB, fixture(`systemctl-show.${name}.txt`))
     expect(state('never-run')).toMatchObject({ installed: true, enabled: true, active: true, lastRun: { result: 'never' } })
     expect(state('never-run').nextRun).toEqual(expect.any(Number))
     expect(state('succeeded').lastRun).toMatchObject({ result: 'succeeded', exitStatus: 0 })

@@ -26,6 +26,7 @@ import {
   type ScheduledUnitsInput,
 } from '../../../../src-main/core/schedule/timer-units'
 import type { CommandSpec } from '../../../../src-main/core/zfs/command'
+import { FIXTURES } from '../../../support/fixtures'
 
 const JOB = '3f2b9c1e-7d4a-4e8b-9a61-2c5d8e0f1a23'
 const input: ScheduledUnitsInput = {
@@ -189,48 +190,40 @@ describe('enable, disable and reading the state back', () => {
     expect(disableTimerCommand(JOB).argv).toEqual(['systemctl', 'disable', '--now', `zfs-offsite-${JOB}.timer`])
   })
 
-  it('asks for both units’ properties with unix timestamps, an option systemctl 252 accepts', () => {
+  it('asks for both units’ properties with unix timestamps under TZ=UTC, options systemctl 252 accepts', () => {
     const cmd = scheduleStateCommand(JOB)
-    expect(cmd.argv.slice(0, 2)).toEqual(['systemctl', 'show'])
+    expect(cmd.argv.slice(0, 4)).toEqual(['env', 'TZ=UTC', 'systemctl', 'show'])
     expect(cmd.argv).toContain('--timestamp=unix')
     expect(cmd.argv.slice(-2)).toEqual([`zfs-offsite-${JOB}.timer`, `zfs-offsite-${JOB}.service`])
     if (spawnSync('systemctl', ['--version']).status === 0) {
       // Where no systemd runs, systemctl still parses its options first: a value it does not
       // know is refused before it tries to connect.
       expect(spawnSync('systemctl', ['show', '--timestamp=bogus', 'x.timer'], { encoding: 'utf8' }).stderr).toMatch(/Invalid value/)
-      expect(spawnSync('systemctl', cmd.argv.slice(1), { encoding: 'utf8' }).stderr).not.toMatch(/Invalid value|unrecognized/)
+      expect(spawnSync('systemctl', cmd.argv.slice(3), { encoding: 'utf8' }).stderr).not.toMatch(/Invalid value|unrecognized/)
     }
   })
 
   it('reads --timestamp=unix values, and unset ones as none', () => {
     expect(parseUnixTimestamp('@1796184000')).toBe(1796184000)
     for (const unset of ['', 'n/a', '0', '@0', undefined]) expect(parseUnixTimestamp(unset)).toBeNull()
+    // A timer's date as systemd 252 prints it under TZ=UTC (test/fixtures/schedule).
+    expect(parseUnixTimestamp('Sun 2026-11-29 11:23:51 UTC')).toBe(Date.UTC(2026, 10, 29, 11, 23, 51) / 1000)
+    // Any other zone cannot be read back: refused, never guessed.
     expect(() => parseUnixTimestamp('Sat 2026-11-28 02:00:00 CET')).toThrow()
   })
 
-  // Property lines written by hand from systemctl(1)'s Key=Value form; to be replaced by a
-  // capture from the lab's systemd 252 (missing fixture, see the issue 8 report).
-  it('tells a busy scheduled run (exit 75) from a failed one and from one never run', () => {
-    const show = (service: string): string =>
-      [
-        `Id=zfs-offsite-${JOB}.timer`,
-        'LoadState=loaded',
-        'ActiveState=active',
-        'UnitFileState=enabled',
-        'NextElapseUSecRealtime=@1796184000',
-        'LastTriggerUSec=@1796097600',
-        '',
-        `Id=zfs-offsite-${JOB}.service`,
-        'LoadState=loaded',
-        service,
-        '',
-      ].join('\n')
-    const busy = parseScheduleState(JOB, show('ActiveState=inactive\nResult=success\nExecMainStatus=75\nExecMainStartTimestamp=@1796097610\nExecMainExitTimestamp=@1796097611'))
-    expect(busy).toMatchObject({ installed: true, enabled: true, active: true, nextRun: 1796184000, lastTrigger: 1796097600 })
-    expect(busy.lastRun).toEqual({ result: 'busy', systemdResult: 'success', exitStatus: 75, startedAt: 1796097610, endedAt: 1796097611 })
-    expect(parseScheduleState(JOB, show('ActiveState=failed\nResult=exit-code\nExecMainStatus=1\nExecMainStartTimestamp=@1796097610')).lastRun.result).toBe('failed')
-    expect(parseScheduleState(JOB, show('ActiveState=activating\nResult=success\nExecMainStartTimestamp=@1796097610')).lastRun.result).toBe('running')
-    expect(parseScheduleState(JOB, show('ActiveState=inactive\nResult=success\nExecMainStatus=0\nExecMainStartTimestamp=')).lastRun.result).toBe('never')
+  it('reads the state captured on the lab’s systemd 252: never run, succeeded, failed, busy (exit 75), removed', () => {
+    const LAB_JOB = '10775b31-5176-4588-b552-34e8fd452f37'
+    const state = (name: string) => parseScheduleState(LAB_JOB, readFileSync(join(FIXTURES, 'schedule', `systemctl-show.${name}.txt`), 'utf8'))
+    expect(state('never-run')).toMatchObject({ installed: true, enabled: true, active: true, lastRun: { result: 'never', startedAt: null } })
+    expect(state('never-run').nextRun).toBe(Date.UTC(2026, 10, 28, 11, 24, 56) / 1000)
+    expect(state('succeeded').lastRun).toMatchObject({ result: 'succeeded', systemdResult: 'success', exitStatus: 0 })
+    expect(state('failed').lastRun).toMatchObject({ result: 'failed', systemdResult: 'exit-code' })
+    const busy = state('busy')
+    expect(busy.lastRun).toEqual({ result: 'busy', systemdResult: 'success', exitStatus: 75, startedAt: 1795865207, endedAt: 1795865208 })
+    expect(busy.nextRun).toBe(Date.UTC(2026, 10, 29, 11, 23, 51) / 1000)
+    expect(busy.lastTrigger).toBe(Date.UTC(2026, 10, 28, 11, 24, 17) / 1000)
+    expect(state('removed')).toMatchObject({ installed: false, enabled: false })
   })
 })
 
