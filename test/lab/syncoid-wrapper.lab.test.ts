@@ -6,9 +6,9 @@
 // source with an excluded child, a raw transfer cut off mid-stream and resumed by the
 // next run; GUIDs equal on both sides; then, with the receive key, the things it must
 // not do are tried and refused.
-// A second part puts a logging forced command in front of the same wrapper and checks
-// that syncoid still sends exactly the requests in test/fixtures/syncoid/ (with
-// SYNCOID_CAPTURE=1 it writes them there instead, with the syncoid command of each).
+// A second part, run with SYNCOID_COMPARE=1 (or SYNCOID_CAPTURE=1, which writes them),
+// puts a logging forced command in front of the same wrapper and checks that syncoid
+// still sends exactly the requests in test/fixtures/syncoid/.
 // Seen there: a stale partial receive cannot be aborted with the receive user's rights
 // (`receive -A` destroys <ds>/%recv, which needs the destroy right it is never given),
 // so that case fails until root on the off-site box aborts it.
@@ -282,7 +282,12 @@ interface Case {
   readonly run: () => Promise<{ command: string; code: number | null }>
 }
 
-describe('the requests syncoid 2.1.0 sends the receive key, against the captured fixtures', () => {
+// Nine more syncoid runs: worth it when the image's syncoid changes, not on every run of
+// the suite (the first part already proves the behaviour, and the unit tests check that
+// the wrapper admits every captured request). SYNCOID_COMPARE=1 checks the requests
+// against the fixtures; SYNCOID_CAPTURE=1 writes them.
+const requestsChecked = process.env.SYNCOID_CAPTURE === '1' || process.env.SYNCOID_COMPARE === '1'
+describe.runIf(requestsChecked)('the requests syncoid 2.1.0 sends the receive key, against the captured fixtures', () => {
   const capture = process.env.SYNCOID_CAPTURE === '1'
 
   beforeAll(async () => {
