@@ -9,7 +9,7 @@
 // what it booted itself.
 import { capturePool } from './capture-pool';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -63,6 +63,13 @@ class Recorder {
   }
 
   finish(): void {
+    // Sub-folders written by other captures (pool/ by capture-pool.ts, recovery/) are
+    // carried over: this capture replaces only its own files.
+    if (existsSync(this.finalDir)) {
+      for (const entry of readdirSync(this.finalDir, { withFileTypes: true })) {
+        if (entry.isDirectory() && !existsSync(path.join(this.dir, entry.name))) renameSync(path.join(this.finalDir, entry.name), path.join(this.dir, entry.name));
+      }
+    }
     rmSync(this.finalDir, { recursive: true, force: true });
     renameSync(this.dir, this.finalDir);
   }
