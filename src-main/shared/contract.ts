@@ -171,6 +171,7 @@ export const ShownCommandSchema = z.object({
   command: z.string(),
   input: z.string().optional(),
 })
+export type ShownCommand = z.infer<typeof ShownCommandSchema>
 
 /** A preflight finding: a sentence for the person, the ZFS terms, and a fix where there is one. */
 export const FindingSchema = z.object({

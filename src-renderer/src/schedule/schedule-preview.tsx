@@ -4,7 +4,7 @@ import { useId, useState } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
-import { StatusBadge } from '../components/status-badge'
+import { CommandList } from '../components/command-list'
 import type { AppError } from '../../../src-main/shared/errors'
 import type { MethodOutput } from '../../../src-main/shared/contract'
 import type { JobSchedule } from '../../../src-main/shared/schedule'
@@ -12,7 +12,6 @@ import type { Result } from '../../../src-main/shared/result'
 
 type Preview = MethodOutput<'previewJobSchedule'>
 
-const KIND_WORDS = { check: 'reads only', change: 'changes the host', verify: 'verifies' } as const
 const HOST_WORDS = { nas: 'the NAS', offsite: 'the off-site box' } as const
 
 export interface SchedulePreviewProps {
@@ -77,23 +76,7 @@ export function SchedulePreview({ jobId, schedule, onRefused }: SchedulePreviewP
               <p>
                 <strong>{shown.preview.words.summary}</strong> {shown.preview.words.detail}
               </p>
-              <ol className="command-list" aria-label="Commands">
-                {shown.preview.commands.map((c, i) => (
-                  <li key={i} className="command">
-                    <p className="command-head">
-                      <span className="command-host">on {HOST_WORDS[c.host]}</span> · {c.purpose}{' '}
-                      <StatusBadge tone={c.kind === 'change' ? 'warn' : 'neutral'}>{KIND_WORDS[c.kind]}</StatusBadge>
-                    </p>
-                    <pre className="mono command-text">{c.command}</pre>
-                    {c.input !== undefined ? (
-                      <details>
-                        <summary>What the command is given to read</summary>
-                        <pre className="mono command-text">{c.input}</pre>
-                      </details>
-                    ) : null}
-                  </li>
-                ))}
-              </ol>
+              <CommandList commands={shown.preview.commands} hosts={HOST_WORDS} />
             </>
           ) : null}
         </div>

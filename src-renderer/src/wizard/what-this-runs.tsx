@@ -6,14 +6,13 @@ import { useId, useState } from 'react'
 import { api } from '../api'
 import { ErrorNotice } from '../components/error-notice'
 import { LoadingNotice } from '../components/loading-notice'
-import { StatusBadge } from '../components/status-badge'
+import { CommandList } from '../components/command-list'
 import { useApiAction } from '../hooks/use-api-action'
 import type { MethodOutput, WizardStepInput } from '../../../src-main/shared/contract'
 import type { HostLabels } from './step-words'
 
 type Shown = MethodOutput<'previewWizardStep'>['commands']
 
-const KIND_WORDS = { check: 'reads only', change: 'changes the host', verify: 'verifies' } as const
 
 export interface WhatThisRunsProps {
   /** What the step would be told; null while the form is not complete. */
@@ -60,22 +59,7 @@ export function WhatThisRuns({ input, hosts }: WhatThisRunsProps) {
           ) : null}
           {shown && shown.commands.length === 0 ? <p>This step runs no command on the hosts: it is saved in this app.</p> : null}
           {shown && shown.commands.length > 0 ? (
-            <ol className="command-list" aria-label="Commands">
-              {shown.commands.map((c, i) => (
-                <li key={i} className="command">
-                  <p className="command-head">
-                    <span className="command-host">on {hosts[c.host]}</span> · {c.purpose} <StatusBadge tone={c.kind === 'change' ? 'warn' : 'neutral'}>{KIND_WORDS[c.kind]}</StatusBadge>
-                  </p>
-                  <pre className="mono command-text">{c.command}</pre>
-                  {c.input !== undefined ? (
-                    <details>
-                      <summary>What the command is given to read</summary>
-                      <pre className="mono command-text">{c.input}</pre>
-                    </details>
-                  ) : null}
-                </li>
-              ))}
-            </ol>
+            <CommandList commands={shown.commands} hosts={hosts} />
           ) : null}
         </div>
       ) : null}
