@@ -14,7 +14,11 @@ import { createWizardServices } from './wizard-service'
 import { createScheduleServices } from './schedule-service'
 import { createOverviewService } from './overview-service'
 import { createNotifier, type Notifier } from './notifier'
-import { createRecoveryServices } from './recovery-service'
+import { createRecoveryServices, createRecoveryToolkit } from './recovery-service'
+import { createRecoveryOperations } from './recovery-operations'
+import { createRecoveryRestoreServices } from './recovery-restore'
+import { createRecoveryDownloadServices } from './recovery-download'
+import { createFireDrillServices } from './fire-drill'
 import type { EventBus } from './event-bus'
 import { AppFailure, appError } from '../shared/errors'
 import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
@@ -72,7 +76,14 @@ export function createServices(deps: ServiceDeps): Services {
   const jobs = createJobServices({ config, logger, hosts, now, isRunning: runs.isRunning })
   const wizard = createWizardServices({ config, logger, hosts, now, jobs, ...(deps.tunnelDeadlineMs ? { tunnelDeadlineMs: deps.tunnelDeadlineMs } : {}) })
   const schedules = createScheduleServices({ config, logger, hosts, now })
-  const recovery = createRecoveryServices({ config, secrets, logger, hosts, ...(deps.redactor ? { redactor: deps.redactor } : {}) })
+  const recoveryDeps = { config, secrets, logger, hosts, ...(deps.redactor ? { redactor: deps.redactor } : {}) }
+  const toolkit = createRecoveryToolkit(recoveryDeps)
+  const recovery = createRecoveryServices(recoveryDeps, toolkit)
+  const operations = createRecoveryOperations({ events: deps.events, logger, ...(deps.progressTickMs ? { tickMs: deps.progressTickMs } : {}) })
+  const recoveryWork = { config, logger, hosts, events: deps.events, toolkit, operations }
+  const restore = createRecoveryRestoreServices(recoveryWork)
+  const download = createRecoveryDownloadServices(recoveryWork)
+  const fireDrills = createFireDrillServices(recoveryWork)
 
   // The overview reads the schedule's status through the services object itself (getJobSchedule).
   let self: Services | undefined
@@ -102,6 +113,13 @@ export function createServices(deps: ServiceDeps): Services {
     ...wizard,
     ...schedules,
     ...recovery,
+    ...restore,
+    ...download,
+    ...fireDrills,
+
+    async cancelRecoveryOperation({ operationId }) {
+      return { operationId, cancelled: operations.cancel(operationId) }
+    },
 
     getOverview: () => overview.getOverview(),
 

@@ -283,6 +283,8 @@ export function assembleOverview(readings: JobReadings): OverviewJob {
     tunnel,
     space,
     horizon,
+    // Filled in from the job's last fire drill by the fire-drill work (issue 9).
+    fireDrill: null,
     warnings: warnings.map((w) => w.text),
     unreachable: [...readings.unreachable],
   }

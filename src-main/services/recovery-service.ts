@@ -78,7 +78,12 @@ function snapshotOrFail(name: string): SnapshotRef {
   return c.value
 }
 
-export function createRecoveryServices(deps: RecoveryServiceDeps): { [M in RecoveryMethod]: ServiceImpl<M> } {
+/**
+ * What every recovery use case needs (this file's, the restore's, the download's and the
+ * fire drill's): the off-site box's connection, the keys a snapshot needs, passphrases
+ * from the person or the keychain and their dry-run check, and the looks on a host.
+ */
+export function createRecoveryToolkit(deps: RecoveryServiceDeps) {
   const { config, secrets, logger, hosts } = deps
   /** Where each look's clone is, once seen: saves listing every dataset of the host. */
   const lookParents = new Map<string, DatasetName>()
@@ -200,6 +205,14 @@ export function createRecoveryServices(deps: RecoveryServiceDeps): { [M in Recov
     mounted: r.mounted,
     keysLoaded: [...r.keysLoaded],
   })
+
+  return { findHost, connect, treeOf, rootsFor, passphraseFor, missingPassphrase, dryRun, save, checkRoot, looksOn, findLook, asLook, lookParents }
+}
+export type RecoveryToolkit = ReturnType<typeof createRecoveryToolkit>
+
+export function createRecoveryServices(deps: RecoveryServiceDeps, toolkit: RecoveryToolkit = createRecoveryToolkit(deps)): { [M in RecoveryMethod]: ServiceImpl<M> } {
+  const { logger } = deps
+  const { findHost, connect, treeOf, rootsFor, passphraseFor, missingPassphrase, dryRun, save, checkRoot, looksOn, findLook, asLook, lookParents } = toolkit
 
   /** Runs cleanup steps in order, collecting what was done; a failed step is logged and the rest still run. */
   const undoLook = async (connection: SshConnection, id: LookId, origin: SnapshotRef, clone: DatasetName | null, mounted: boolean, keys: readonly DatasetName[]) => {

@@ -20,9 +20,9 @@ import {
   UnixUserSchema,
 } from './model'
 import type { Result } from './result'
-import { WizardHostSchema, WizardStateSchema } from './wizard'
+import { ShownCommandSchema, WizardStateSchema } from './wizard'
 import { JobScheduleSchema, NotificationSchema, OverviewJobSchema, ScheduleStatusSchema } from './schedule'
-import { recoveryMethods } from './recovery'
+import { FireDrillSchema, recoveryMethods, RecoveryProgressSchema } from './recovery'
 
 const NoInput = z.object({}).strict()
 const HostId = z.object({ id: z.string() }).strict()
@@ -164,14 +164,7 @@ export const WizardStepInputSchema = z.discriminatedUnion('step', [
 export type WizardStepInput = z.input<typeof WizardStepInputSchema>
 
 /** One command of a step's "what this runs, on which host" panel. */
-export const ShownCommandSchema = z.object({
-  host: WizardHostSchema,
-  purpose: z.string(),
-  kind: z.enum(['check', 'change', 'verify']),
-  command: z.string(),
-  input: z.string().optional(),
-})
-export type ShownCommand = z.infer<typeof ShownCommandSchema>
+export { ShownCommandSchema, type ShownCommand } from './wizard'
 
 /** A preflight finding: a sentence for the person, the ZFS terms, and a fix where there is one. */
 export const FindingSchema = z.object({
@@ -332,6 +325,10 @@ export const events = {
   jobState: z.object({ jobId: z.string(), runId: z.string().optional(), state: JobStateSchema, message: z.string().optional() }),
   /** A desktop notification: shown by the main process in Electron, forwarded by the bridge. */
   notification: NotificationSchema,
+  /** A download from a look, or a restore to a NAS, as it goes (at least once a second while bytes move). */
+  recoveryProgress: RecoveryProgressSchema,
+  /** A fire drill finished (started by the person or by the app's own interval). */
+  fireDrill: FireDrillSchema,
 } as const
 
 export type Events = typeof events

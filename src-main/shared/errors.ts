@@ -99,6 +99,11 @@ export const errorCodes = [
   'RECOVERY_PATH_REFUSED',
   'RECOVERY_NOT_A_LOOK',
   'RECOVERY_OFFSITE_UNREACHABLE',
+  'RECOVERY_TARGET_EXISTS',
+  'RECOVERY_CANCELLED',
+  'RECOVERY_DOWNLOAD_FAILED',
+  'RECOVERY_RESTORE_FAILED',
+  'FIRE_DRILL_FAILED',
 ] as const
 
 export const ErrorCodeSchema = z.enum(errorCodes)

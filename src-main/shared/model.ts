@@ -3,6 +3,7 @@
 import { JobScheduleSchema } from './schedule'
 import { z } from 'zod'
 import { WizardStateSchema } from './wizard'
+import { FireDrillSchema } from './recovery'
 
 const id = z.string().regex(/^[a-z0-9-]{1,64}$/, 'an id is lower-case letters, digits and dashes')
 
@@ -179,6 +180,8 @@ export const PreferencesSchema = z.object({
   startAtLogin: z.boolean().default(false),
   /** Minutes between the tray's checks of every job. */
   checkEveryMinutes: z.number().int().min(5).max(24 * 60).default(30),
+  /** Run every job's fire drill this often (from the app's checks); null: only when asked. */
+  fireDrillEveryDays: z.number().int().min(1).max(365).nullable().default(null),
 })
 export type Preferences = z.infer<typeof PreferencesSchema>
 
@@ -192,6 +195,8 @@ export const ConfigSchema = z.object({
   preferences: PreferencesSchema,
   /** The setup wizard in progress (or finished), so a restarted app resumes it; null before it starts. */
   wizard: WizardStateSchema.nullable().default(null),
+  /** The last fire drill of each job (one entry per job, replaced by the next drill). */
+  fireDrills: z.array(FireDrillSchema).default([]),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

@@ -3,6 +3,7 @@
 // read-only look (a clone of one snapshot, mounted at a temporary folder) to browse.
 // Passphrases cross this boundary only inwards, typed by the person; never outwards.
 import { z } from 'zod'
+import { ShownCommandSchema } from './wizard'
 
 const datasetName = z
   .string()
@@ -189,6 +190,140 @@ export const EndLookSchema = z.object({
 })
 export type EndLook = z.infer<typeof EndLookSchema>
 
+/**
+ * Made by the renderer before it starts a download or a restore, so it can follow that
+ * operation's progress events and cancel it while the call is still going.
+ */
+export const OperationIdSchema = z.string().regex(/^[a-z0-9-]{8,40}$/, 'An operation id is 8 to 40 lower-case letters, digits or dashes.')
+
+export const RecoveryProgressSchema = z.object({
+  operationId: OperationIdSchema,
+  kind: z.enum(['download', 'restore']),
+  phase: z.enum(['preparing', 'copying', 'unlocking', 'verifying', 'done', 'failed', 'cancelled']),
+  bytesDone: z.number().nonnegative(),
+  /** From sizes read first (download) or `zfs send -nvP` (restore); null when not known. */
+  bytesTotal: z.number().nonnegative().nullable(),
+  rateBytesPerSecond: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** The file or dataset being copied now. */
+  current: z.string().nullable(),
+  /** For done, failed and cancelled: what happened, in plain words. */
+  message: z.string().optional(),
+})
+export type RecoveryProgress = z.infer<typeof RecoveryProgressSchema>
+
+export const DownloadInputSchema = z
+  .object({
+    hostId: z.string(),
+    lookId: LookIdSchema,
+    /** Files or folders inside the look (folders are copied whole). */
+    paths: z.array(LookPathSchema).min(1, 'Choose at least one file or folder to download.').max(1000),
+    operationId: OperationIdSchema,
+  })
+  .strict()
+
+export const DownloadResultSchema = z.object({
+  operationId: OperationIdSchema,
+  /**
+   * The new folder on this computer the files were written to (inside the app's downloads
+   * folder, never an existing one: nothing on this computer is overwritten).
+   */
+  folder: z.string(),
+  files: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  /** Entries not copied (symbolic links leading outside, special files), with the reason. */
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+})
+export type DownloadResult = z.infer<typeof DownloadResultSchema>
+
+export const RestoreInputSchema = z
+  .object({
+    /** The off-site box holding the backup. */
+    offsiteHostId: z.string(),
+    /** The snapshot to bring back, e.g. backup/nas/tank/photos@daily-1. */
+    snapshot: snapshotName,
+    /** Bring the children's snapshots of the same name too. */
+    recursive: z.boolean().default(true),
+    /** The NAS to restore to: the original one or a replacement. */
+    targetHostId: z.string(),
+    /**
+     * The dataset to create on the NAS. It must not exist: a restore never writes over
+     * existing data. Null: the original name when it is free there, else that name with
+     * “-restored-<date>”.
+     */
+    targetDataset: datasetName.nullable().default(null),
+    /** After the copy, unlock (with the same passphrases) and mount the restored datasets on the NAS. */
+    mount: z.boolean().default(true),
+    passphrases: z.array(TypedPassphraseSchema).max(256).default([]),
+  })
+  .strict()
+export type RestoreInput = z.input<typeof RestoreInputSchema>
+
+export const RestoreDatasetPlanSchema = z.object({
+  /** The snapshot on the off-site box. */
+  source: z.string(),
+  /** The dataset it becomes on the NAS. */
+  target: z.string(),
+  /** Sent raw (still encrypted, as it was received). */
+  raw: z.boolean(),
+  /** A restore into this dataset stopped part-way before; it goes on from there. */
+  resume: z.boolean(),
+  estimatedBytes: z.number().nonnegative().nullable(),
+})
+
+export const RestorePlanSchema = z.object({
+  snapshot: z.string(),
+  targetHostId: z.string(),
+  targetDataset: z.string(),
+  datasets: z.array(RestoreDatasetPlanSchema),
+  estimatedBytes: z.number().nonnegative().nullable(),
+  /** Why the restore cannot start as asked (the target exists, a key is missing…); empty when it can. */
+  blockers: z.array(z.object({ code: z.string(), cause: z.string(), fix: z.string() })),
+  /** Plain words: what happens on which host, and that the data passes through this computer. */
+  words: z.array(z.string()),
+  commands: z.array(ShownCommandSchema),
+})
+export type RestorePlan = z.infer<typeof RestorePlanSchema>
+
+export const RestoreResultSchema = z.object({
+  operationId: OperationIdSchema,
+  targetHostId: z.string(),
+  targetDataset: z.string(),
+  datasets: z.array(
+    z.object({
+      target: z.string(),
+      snapshot: z.string(),
+      guid: z.string(),
+      /** The restored snapshot's GUID equals the off-site one: later runs go on incrementally. */
+      sameGuid: z.boolean(),
+      mounted: z.boolean(),
+      mountpoint: z.string().nullable(),
+    }),
+  ),
+  /** What was done, in order, in plain words. */
+  done: z.array(z.string()),
+})
+export type RestoreResult = z.infer<typeof RestoreResultSchema>
+
+export const FireDrillSchema = z.object({
+  jobId: z.string(),
+  at: z.string(),
+  outcome: z.enum(['passed', 'failed']),
+  trigger: z.enum(['person', 'interval']),
+  /** The off-site snapshot that was mounted read-only; null when the drill stopped before. */
+  snapshot: z.string().nullable(),
+  /** Each encryption root's check with the keychain's passphrase (`zfs load-key -n`). */
+  roots: z.array(KeyCheckSchema),
+  /** The snapshot mounted read-only and its top folder could be listed. */
+  mountedReadOnly: z.boolean(),
+  /** One sentence for the overview. */
+  words: z.string(),
+  /** What was done, in order (the look is always ended). */
+  done: z.array(z.string()),
+  error: z.object({ code: z.string(), cause: z.string(), fix: z.string(), details: z.string().optional() }).optional(),
+})
+export type FireDrill = z.infer<typeof FireDrillSchema>
+
 export const recoveryMethods = {
   /** The backups under a parent on the off-site box: datasets, snapshots with dates and sizes, keys; and any looks left. */
   listBackups: { input: z.object({ hostId: z.string(), parent: datasetName }).strict(), output: BackupListSchema },
@@ -199,4 +334,16 @@ export const recoveryMethods = {
   browseLook: { input: z.object({ hostId: z.string(), lookId: LookIdSchema, path: LookPathSchema.default('') }).strict(), output: LookListingSchema },
   /** Unmounts and destroys the look's clone (nothing else), removes its folder and unloads the keys the look loaded. */
   endLook: { input: z.object({ hostId: z.string(), lookId: LookIdSchema }).strict(), output: EndLookSchema },
+  /** Copies files or folders from a look to a new folder on this computer, with recoveryProgress events. */
+  downloadFromLook: { input: DownloadInputSchema, output: DownloadResultSchema },
+  /** What startRestore would do, changing nothing: datasets, sizes, blockers, the commands on each host. */
+  previewRestore: { input: RestoreInputSchema, output: RestorePlanSchema },
+  /** Sends the snapshot back to a NAS under a dataset that does not exist yet (resuming a stopped one), keeping its GUIDs. */
+  startRestore: { input: RestoreInputSchema.extend({ operationId: OperationIdSchema }).strict(), output: RestoreResultSchema },
+  /** Stops a download or a restore; a restore can go on later from where it stopped. */
+  cancelRecoveryOperation: { input: z.object({ operationId: OperationIdSchema }).strict(), output: z.object({ operationId: z.string(), cancelled: z.boolean() }) },
+  /** Checks, restoring nothing, that the keychain's passphrases unlock the job's off-site copy and that its newest snapshot mounts read-only. */
+  runFireDrill: { input: z.object({ jobId: z.string() }).strict(), output: FireDrillSchema },
+  /** The last fire drill of each job. */
+  listFireDrills: { input: z.object({}).strict(), output: z.array(FireDrillSchema) },
 } as const

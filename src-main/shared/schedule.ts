@@ -71,6 +71,8 @@ export const OverviewJobSchema = z.object({
   tunnel: z.object({ latestHandshakeAt: z.string().nullable(), healthy: z.boolean(), words: z.string() }).nullable(),
   space: z.object({ freeBytes: z.number(), daysLeft: z.number().nullable(), level: z.enum(['ok', 'warning', 'critical', 'unknown']), words: z.string() }).nullable(),
   horizon: z.object({ level: z.enum(['ok', 'warning', 'critical', 'lost']), at: z.string().nullable(), words: z.string() }).nullable(),
+  /** The last fire drill: do the stored passphrases still unlock the copy, and does it mount? */
+  fireDrill: z.object({ at: z.string(), outcome: z.enum(['passed', 'failed']), words: z.string() }).nullable().default(null),
   /** Plain-language warnings, most urgent first. */
   warnings: z.array(z.string()),
   /** A host that could not be reached while reading; the rest is what could be read. */
@@ -80,7 +82,7 @@ export type OverviewJob = z.infer<typeof OverviewJobSchema>
 
 /** A desktop notification the main process shows (and the bridge forwards to tests). */
 export const NotificationSchema = z.object({
-  kind: z.enum(['run-failed', 'copy-old']),
+  kind: z.enum(['run-failed', 'copy-old', 'fire-drill-failed']),
   jobId: z.string(),
   title: z.string(),
   body: z.string(),

@@ -10,6 +10,16 @@ export type WizardStepName = (typeof WIZARD_STEPS)[number]
 export const WizardHostSchema = z.enum(['nas', 'offsite'])
 export type WizardHost = z.infer<typeof WizardHostSchema>
 
+/** One command a step, a schedule or a restore runs, shown before it runs ("what this runs"). */
+export const ShownCommandSchema = z.object({
+  host: WizardHostSchema,
+  purpose: z.string(),
+  kind: z.enum(['check', 'change', 'verify']),
+  command: z.string(),
+  input: z.string().optional(),
+})
+export type ShownCommand = z.infer<typeof ShownCommandSchema>
+
 /** One thing the app made on a host; undo removes exactly these and nothing it found there. */
 export const CreatedSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('wg-key'), host: WizardHostSchema, interface: z.string() }),

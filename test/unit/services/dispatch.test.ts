@@ -51,8 +51,8 @@ describe('dispatch', () => {
   })
 
   it('updates preferences and answers with the whole set', async () => {
-    expect(await call('updateSettings', { theme: 'dark' })).toEqual({ ok: true, value: { theme: 'dark', notifyOnFailure: true, notifyWhenOlderThanHours: 48, startAtLogin: false, checkEveryMinutes: 30 } })
-    expect(await call('getSettings')).toEqual({ ok: true, value: { theme: 'dark', notifyOnFailure: true, notifyWhenOlderThanHours: 48, startAtLogin: false, checkEveryMinutes: 30 } })
+    expect(await call('updateSettings', { theme: 'dark' })).toEqual({ ok: true, value: { theme: 'dark', notifyOnFailure: true, notifyWhenOlderThanHours: 48, startAtLogin: false, checkEveryMinutes: 30, fireDrillEveryDays: null } })
+    expect(await call('getSettings')).toEqual({ ok: true, value: { theme: 'dark', notifyOnFailure: true, notifyWhenOlderThanHours: 48, startAtLogin: false, checkEveryMinutes: 30, fireDrillEveryDays: null } })
   })
 
   it('reads recent log entries written by the calls above', async () => {

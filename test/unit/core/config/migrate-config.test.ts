@@ -23,8 +23,9 @@ describe('migrateConfig', () => {
       hosts: [],
       jobs: [],
       runs: [],
-      preferences: { theme: 'system', notifyOnFailure: true, notifyWhenOlderThanHours: 48, startAtLogin: false, checkEveryMinutes: 30 },
+      preferences: { theme: 'system', notifyOnFailure: true, notifyWhenOlderThanHours: 48, startAtLogin: false, checkEveryMinutes: 30, fireDrillEveryDays: null },
       wizard: null,
+      fireDrills: [],
     })
   })
 
