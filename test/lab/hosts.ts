@@ -311,7 +311,11 @@ export async function prepareTunnelAndReceiveUser(): Promise<void> {
      # A receive whose connection was cut ends within a minute (sshd notices the dead
      # client), so its partial state can be resumed instead of staying busy for hours.
      printf 'Match User zfsreceive\n  ClientAliveInterval 15\n  ClientAliveCountMax 3\n' > /etc/ssh/sshd_config.d/zfs-offsite-receive.conf
-     systemctl reload ssh`,
+     systemctl reload ssh
+     # sshd re-executes itself on reload and listens again a moment later: the NAS's
+     # login below was once refused in that gap. Wait for the listener (10 s at most).
+     for _ in $(seq 100); do ss -Hltn 'sport = :22' | grep -q . && exit 0; sleep 0.1; done
+     echo 'sshd did not listen again within 10 s of its reload' >&2; exit 1`,
     { stdin: `${nasKey}\n` },
   );
   await nas.run(
