@@ -261,7 +261,7 @@ export function createHostServices(deps: HostServiceDeps): HostServices {
       return probe
     },
 
-    async updateHost({ id, ...changes }) {
+    async updateHost({ id, confirmIdentityAgain, ...changes }) {
       const before = findHost(id)
       const moved =
         (changes.address !== undefined && changes.address !== before.address) ||
@@ -273,14 +273,16 @@ export function createHostServices(deps: HostServiceDeps): HostServices {
       const next = config.update((c) => {
         const i = c.hosts.findIndex((h) => h.id === id)
         const h = { ...c.hosts[i]!, ...changes }
-        // A pin belongs to one address and port: another address is another host to confirm.
-        if (moved) delete h.pinnedHostKey
+        // The pin is the machine's identity, not its address's: the same box at a new
+        // address (the NAS gone and the off-site box reached directly, a new IP) must still
+        // show the same key. Only the person saying it is another machine clears it.
+        if (confirmIdentityAgain) delete h.pinnedHostKey
         c.hosts[i] = h
       })
       drop(id)
       pending.delete(id)
-      if (moved) probes.delete(id)
-      logger.info('host changed', { hostId: id, keys: Object.keys(changes), pinCleared: moved })
+      if (moved || confirmIdentityAgain) probes.delete(id)
+      logger.info('host changed', { hostId: id, keys: Object.keys(changes), pinCleared: confirmIdentityAgain === true })
       return next.hosts.find((h) => h.id === id)!
     },
 

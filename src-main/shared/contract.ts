@@ -216,6 +216,13 @@ export const contract = {
         auth: HostAuthSchema.optional(),
         keyFilePath: z.string().min(1).optional(),
         reachedThroughNas: z.boolean().optional(),
+        /**
+         * Forget the confirmed identity key: this is another machine (or a reinstalled one),
+         * so its fingerprint is confirmed again. Without it a new address keeps the pin, and
+         * a different key there is a hard stop (the NAS gone, the off-site box reached
+         * directly: still the same box, still the same key).
+         */
+        confirmIdentityAgain: z.boolean().optional(),
       })
       .strict(),
     output: HostSchema,

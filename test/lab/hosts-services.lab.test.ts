@@ -148,11 +148,8 @@ describe('hosts through the API on the lab VMs', () => {
     const first = await call<{ fingerprint: string }>('connectHost', { id: impostor.id })
     expect(first.fingerprint).toBe(lab.offsite.hostKeyFingerprint)
     await call('trustHostKey', { id: impostor.id, fingerprint: first.fingerprint })
-    // Point it at the NAS without going through updateHost (which would clear the pin): edit the stored port.
-    ctx.config.update((c) => {
-      const h = c.hosts.find((x) => x.id === impostor.id)!
-      h.port = lab.nas.sshPort
-    })
+    // Point it at the NAS: a new port keeps the confirmed identity, so the NAS's key is a stranger's.
+    await call('updateHost', { id: impostor.id, port: lab.nas.sshPort })
     const err = await callFails('connectHost', { id: impostor.id })
     expect(err.code).toBe('SSH_HOST_KEY_CHANGED')
     expect(err.cause).toContain(lab.offsite.hostKeyFingerprint)

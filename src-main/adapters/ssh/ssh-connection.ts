@@ -257,7 +257,7 @@ export class SshConnection {
       return appError(
         'SSH_HOST_KEY_CHANGED',
         `${where} answered with a different identity key than the one trusted before: trusted ${pinned}, now ${this.#seenFingerprint}.`,
-        'Do not connect unless you know the host was reinstalled. Compare the new fingerprint with the one on its console, then trust it again. Nothing was changed.',
+        'Do not connect unless you know the host was reinstalled or this address is now another machine. Compare the new fingerprint with the one on its console; if they match, edit the host in Hosts and tick “This is another machine”, then confirm it again. Nothing was changed.',
         `pinned: ${pinned}\nseen: ${this.#seenFingerprint}`,
       )
     }

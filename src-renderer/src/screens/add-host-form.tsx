@@ -63,8 +63,9 @@ export interface AddHostFormProps {
 
 export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHostFormProps) {
   const [draft, setDraft] = useState<Draft>(editing ? draftOf(editing) : { ...EMPTY, role: suggestedRole })
+  const [anotherMachine, setAnotherMachine] = useState(false)
   const action = useApiAction()
-  const ids = { title: useId(), through: useId(), keyFile: useId(), error: useId() }
+  const ids = { title: useId(), through: useId(), keyFile: useId(), error: useId(), another: useId() }
   const bad = action.error?.code === 'INVALID_INPUT' ? invalidField(action.error.details) : null
   /** The form's error notice, for the field it names. */
   const noticeFor = (field: keyof Draft) => (bad === field ? ids.error : undefined)
@@ -90,7 +91,7 @@ export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHo
     }
     if (editing) {
       const { role: _role, ...changes } = input
-      const host = await action.run(() => api().updateHost({ id: editing.id, ...changes }))
+      const host = await action.run(() => api().updateHost({ id: editing.id, ...changes, ...(anotherMachine ? { confirmIdentityAgain: true } : {}) }))
       if (host) onAdded(host)
       return
     }
@@ -106,7 +107,7 @@ export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHo
       <h2 id={ids.title}>{editing ? `Edit “${editing.label}”` : 'Add a host'}</h2>
       <p className="hint">
         {editing
-          ? 'A new address or port is another host to the app: its identity is confirmed again on the next connection.'
+          ? 'At a new address or port the host must still show the identity you confirmed: the same machine, reached another way (for example directly, when the NAS is gone).'
           : 'The app remembers how to reach the host; then connect to it to confirm its identity and see its pools and datasets.'}
       </p>
       <TextField label="Name" value={draft.label} onChange={(v) => set('label', v)} errorNoticeId={noticeFor('label')} />
@@ -158,6 +159,12 @@ export function AddHostForm({ suggestedRole, editing, onAdded, onCancel }: AddHo
             onChange={(e) => set('reachedThroughNas', e.target.checked)}
           />
           <label htmlFor={ids.through}>Reached through the NAS (over the WireGuard tunnel)</label>
+        </div>
+      ) : null}
+      {editing?.pinnedHostKey ? (
+        <div className="checkbox">
+          <input id={ids.another} type="checkbox" checked={anotherMachine} onChange={(e) => setAnotherMachine(e.target.checked)} />
+          <label htmlFor={ids.another}>This is another machine (or it was reinstalled): confirm its identity again</label>
         </div>
       ) : null}
       {action.error ? <ErrorNotice error={action.error} id={ids.error} /> : null}

@@ -90,16 +90,22 @@ describe('hosts service', () => {
     expect((await callFails('trustHostKey', { id: host.id, fingerprint })).code).toBe('INVALID_INPUT')
   })
 
-  it('editing the port clears the pin; editing the name keeps it', async () => {
+  it('a new address keeps the confirmed identity; only “another machine” clears it', async () => {
     t.ctx.config.update((c) => {
       c.hosts.find((h) => h.id === host.id)!.pinnedHostKey = fingerprint
     })
     const renamed = await call<Host>('updateHost', { id: host.id, label: 'Renamed' })
     expect(renamed).toMatchObject({ label: 'Renamed', pinnedHostKey: fingerprint, port: sshd.port, auth: 'key-file' })
     const moved = await call<Host>('updateHost', { id: host.id, port: 2 })
-    expect(moved.pinnedHostKey).toBeUndefined()
-    expect(stored(host.id)?.pinnedHostKey).toBeUndefined()
+    expect(moved.pinnedHostKey).toBe(fingerprint)
+    // Back at the real port the same key is expected, and found: no new confirmation.
     await call('updateHost', { id: host.id, port: sshd.port })
+    expect(await call('connectHost', { id: host.id })).toMatchObject({ state: 'connected', fingerprint })
+    const another = await call<Host>('updateHost', { id: host.id, confirmIdentityAgain: true })
+    expect(another.pinnedHostKey).toBeUndefined()
+    expect(stored(host.id)?.pinnedHostKey).toBeUndefined()
+    expect(await call('connectHost', { id: host.id })).toMatchObject({ state: 'unconfirmed', fingerprint })
+    await call('trustHostKey', { id: host.id, fingerprint })
   })
 
   it('with the app key not installed yet, the login fails and says how to install it', async () => {
