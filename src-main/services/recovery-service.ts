@@ -107,7 +107,7 @@ export function createRecoveryToolkit(deps: RecoveryServiceDeps) {
         throw fail(
           'RECOVERY_OFFSITE_UNREACHABLE',
           `${host.label} is reached through the NAS, and that way did not work: ${err.appError.cause}`,
-          'If the NAS is gone, edit the off-site box in Hosts: untick “reached through the NAS”, enter the address it has on the internet (or your VPN), and confirm its fingerprint again.',
+          'If the NAS is gone, edit the off-site box in Hosts: untick “reached through the NAS” and enter the address it has on the internet (or your VPN). Its confirmed identity is kept: the app checks it is the same box.',
           err.appError.details ?? err.appError.code,
         )
       }
