@@ -1,7 +1,9 @@
 // Raises the `notification` event: when a run from this app ends failed (from the runs'
 // jobState events), and on a timer every `checkEveryMinutes` when a job's newest
 // off-site snapshot is older than `notifyWhenOlderThanHours` (once per job until it is
-// fresh again) or the NAS's timer reports a failed run (once per failure). Showing it
+// fresh again) or the NAS's timer reports a failed run (once per failure); the same
+// review runs on each reading of the Overview page, so what the person's Overview has just
+// read from the NAS is notified then, not only at the next interval. Showing it
 // is the transport's business: Electron's platform code makes a desktop notification,
 // the web bridge forwards the event to the page.
 import type { ConfigStore } from '../adapters/config/config-store'
@@ -91,6 +93,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
+  // The page's own reading of the hosts: reviewed like a check (the sets above keep it to once per failure).
+  const stopPage = deps.overview.onPageReading(review)
+
   const checkNow = (): Promise<void> => {
     if (checking) return checking
     checking = deps.overview
@@ -127,6 +132,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     dispose() {
       stop()
       stopRuns()
+      stopPage()
     },
   }
 }

@@ -37,9 +37,16 @@ export interface JobOverviewReading {
 }
 
 export interface OverviewService {
+  /** The page's reading; every answer also goes to the onPageReading listeners. */
   getOverview(): Promise<OverviewJob[]>
   /** Every job with its schedule status too (the notifier needs the timer's own last run). */
   readAll(): Promise<JobOverviewReading[]>
+  /**
+   * Called with what each getOverview read (the notifier reviews it), so a failure the
+   * person's Overview has just read from the NAS is notified at once, not at the next
+   * interval. Returns the unsubscribe.
+   */
+  onPageReading(listener: (readings: readonly JobOverviewReading[]) => void): () => void
 }
 
 /** Samples closer together than this replace each other: growth is measured over hours and days. */
@@ -167,11 +174,24 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
   }
 
   const readAll = async (): Promise<JobOverviewReading[]> => Promise.all(config.read().jobs.map((j) => readJob(j)))
+  const pageListeners = new Set<(readings: readonly JobOverviewReading[]) => void>()
 
   return {
     readAll,
     async getOverview() {
-      return (await readAll()).map((r) => r.overview)
+      const readings = await readAll()
+      for (const listener of pageListeners) {
+        try {
+          listener(readings)
+        } catch (err) {
+          logger.warn('an overview listener failed', { reason: reason(err) })
+        }
+      }
+      return readings.map((r) => r.overview)
+    },
+    onPageReading(listener) {
+      pageListeners.add(listener)
+      return () => pageListeners.delete(listener)
     },
   }
 }

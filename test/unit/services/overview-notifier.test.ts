@@ -9,7 +9,9 @@ import type { DatasetName } from '../../../src-main/core/zfs/names'
 import { EventBus } from '../../../src-main/services/event-bus'
 import { createNotifier } from '../../../src-main/services/notifier'
 import { assembleOverview } from '../../../src-main/services/overview-assembly'
-import type { JobOverviewReading, OverviewService } from '../../../src-main/services/overview-service'
+import { createOverviewService, type JobOverviewReading, type OverviewService } from '../../../src-main/services/overview-service'
+import type { HostServices } from '../../../src-main/services/hosts-service'
+import { AppFailure, appError } from '../../../src-main/shared/errors'
 import type { EventPayload } from '../../../src-main/shared/contract'
 import type { Job } from '../../../src-main/shared/model'
 import type { ScheduleStatus } from '../../../src-main/shared/schedule'
@@ -77,7 +79,7 @@ function reading(hoursOld: number, lastRun: ScheduleStatus['lastRun'] = null): J
 describe('checks on the interval', () => {
   it('reports an old copy once, again only after it was fresh in between; and each failed timer run once', async () => {
     let current: JobOverviewReading[] = []
-    const overview: OverviewService = { readAll: async () => current, getOverview: async () => current.map((r) => r.overview) }
+    const overview: OverviewService = { readAll: async () => current, getOverview: async () => current.map((r) => r.overview), onPageReading: () => () => undefined }
     const events = new EventBus()
     const seen: EventPayload<'notification'>[] = []
     events.subscribe((e) => {
@@ -126,9 +128,44 @@ describe('checks on the interval', () => {
       if (e.name === 'notification') seen.push(e.payload)
     })
     const current = [reading(24 * 30)]
-    const notifier = createNotifier({ config: t.ctx.config, logger: t.ctx.logger, events, overview: { readAll: async () => current, getOverview: async () => current.map((r) => r.overview) } })
+    const notifier = createNotifier({ config: t.ctx.config, logger: t.ctx.logger, events, overview: { readAll: async () => current, getOverview: async () => current.map((r) => r.overview), onPageReading: () => () => undefined } })
     await notifier.checkNow()
     notifier.dispose()
     expect(seen).toEqual([])
+  })
+})
+
+describe('on the page’s own reading', () => {
+  it('a failed run of the NAS’s timer that the Overview reads is notified then, once, without waiting for the interval', async () => {
+    t.ctx.config.update((c) => {
+      c.preferences.notifyWhenOlderThanHours = 48
+    })
+    const failure = { at: '2026-11-30T02:00:05.000Z', outcome: 'failed' as const, message: 'Permission denied (publickey).' }
+    let lastRun: ScheduleStatus['lastRun'] = failure
+    // Both hosts refuse the connection (the timer's status still comes from getJobSchedule, as the services pass it in).
+    const refused = () => Promise.reject(new AppFailure(appError('SSH_CONNECTION_REFUSED', 'The connection was refused.', 'Check that the host is on.')))
+    const hosts = { connection: refused } as unknown as HostServices
+    const overview = createOverviewService({ config: t.ctx.config, logger: t.ctx.logger, hosts, clock: () => new Date(), getJobSchedule: async () => status(lastRun) })
+    const events = new EventBus()
+    const seen: EventPayload<'notification'>[] = []
+    events.subscribe((e) => {
+      if (e.name === 'notification') seen.push(e.payload)
+    })
+    const notifier = createNotifier({ config: t.ctx.config, logger: t.ctx.logger, events, overview })
+    try {
+      // Not started: no check on an interval runs; only the page reads.
+      const [shown] = await overview.getOverview()
+      expect(shown!.lastRun).toMatchObject({ source: 'timer', outcome: 'failed' })
+      expect(seen).toEqual([{ kind: 'run-failed', jobId: 'photos', title: 'Scheduled backup “Photos” failed', body: `The NAS’s timer ran it and it failed: ${failure.message}` }])
+      await overview.getOverview()
+      await notifier.checkNow()
+      expect(seen).toHaveLength(1)
+    } finally {
+      notifier.dispose()
+    }
+    // Disposed: a newer failure the page reads is notified no more.
+    lastRun = { ...failure, at: '2026-11-30T04:00:05.000Z' }
+    await overview.getOverview()
+    expect(seen).toHaveLength(1)
   })
 })
