@@ -8,28 +8,14 @@ import { TextField } from '../components/text-field'
 import { useApiAction } from '../hooks/use-api-action'
 import type { Navigate } from '../navigation/screens'
 import type { WizardStepInput } from '../../../src-main/shared/contract'
-import type { AppError } from '../../../src-main/shared/errors'
-import type { HostProbe } from '../../../src-main/shared/model'
-import type { WizardState } from '../../../src-main/shared/wizard'
 import { DatasetPicker } from './dataset-picker'
 import { INTERMEDIATES_WORDS, RATE_WORDS, RAW_WORDS, RECURSIVE_WORDS } from './explanations'
-import type { Picked } from './preflight-step'
+import type { PickedStepProps } from './preflight-step'
 import { StepFrame } from './step-frame'
-import type { HostLabels } from './step-words'
 
 const MIB = 1024 * 1024
 
-export interface JobStepProps {
-  readonly wizard: WizardState
-  readonly hosts: HostLabels
-  readonly nasProbe: HostProbe | null
-  readonly probing: boolean
-  readonly probeError: AppError | null
-  onProbe(): void
-  readonly picked: Picked
-  onPicked(picked: Picked): void
-  onState(state: WizardState): void
-  onBack(): void
+export interface JobStepProps extends PickedStepProps {
   readonly navigate: Navigate
 }
 

@@ -19,7 +19,8 @@ export interface Picked {
   readonly raw: boolean
 }
 
-export interface PreflightStepProps {
+/** What the two steps that work on the picked datasets (preflight and job) are given. */
+export interface PickedStepProps {
   readonly wizard: WizardState
   readonly hosts: HostLabels
   readonly nasProbe: HostProbe | null
@@ -30,6 +31,9 @@ export interface PreflightStepProps {
   onPicked(picked: Picked): void
   onState(state: WizardState): void
   onBack(): void
+}
+
+export interface PreflightStepProps extends PickedStepProps {
   onNext(): void
 }
 
