@@ -5,7 +5,7 @@
 import { BUSY_EXIT } from '../replication/run-script'
 import type { CommandSpec } from '../zfs/command'
 import { checkJobId, type JobId } from './job-id'
-import { onCalendarValue, type Schedule, type ScheduleResult } from './schedule'
+import { calendarSpec, onCalendarValue, timesOfDay, type Schedule, type ScheduleResult } from './schedule'
 
 export const UNIT_DIR = '/etc/systemd/system'
 
@@ -58,8 +58,26 @@ export interface ScheduledUnitsInput {
   readonly schedule: Schedule
   /** What one scheduled run executes, e.g. ['/bin/bash', '/var/lib/zfs-offsite/jobs/<id>/scheduled-run.sh']. */
   readonly command: readonly string[]
-  /** Spreads runs of many jobs (and hosts) a little; default 120 s. */
+  /** Spreads runs of many jobs (and hosts) a little; default 120 s, less for runs closer together (defaultRandomizedDelay). */
   readonly randomizedDelaySeconds?: number
+}
+
+const MAX_DELAY_SECONDS = 120
+
+/**
+ * The random delay for a schedule: 120 s, but never more than a quarter of the shortest gap
+ * between two runs. A delay near the gap would push a run past the next calendar time, so
+ * runs would come at uneven intervals and later than the schedule the person was shown.
+ */
+export function defaultRandomizedDelay(schedule: Schedule): number {
+  const spec = calendarSpec(schedule)
+  if (!spec.ok) return MAX_DELAY_SECONDS
+  const times = timesOfDay(spec.value)
+  if (times.length < 2) return MAX_DELAY_SECONDS
+  // Minutes after midnight, ascending; the gap over midnight counts too.
+  let gap = times[0]! + 1440 - times[times.length - 1]!
+  for (let i = 1; i < times.length; i++) gap = Math.min(gap, times[i]! - times[i - 1]!)
+  return Math.min(MAX_DELAY_SECONDS, Math.floor((gap * 60) / 4))
 }
 
 export function serviceUnitText(input: ScheduledUnitsInput): string {
@@ -91,7 +109,7 @@ export function timerUnitText(input: ScheduledUnitsInput): ScheduleResult<string
   const calendar = onCalendarValue(input.schedule)
   if (!calendar.ok) return calendar
   const names = unitNames(input.jobId)
-  const delay = input.randomizedDelaySeconds ?? 120
+  const delay = input.randomizedDelaySeconds ?? defaultRandomizedDelay(input.schedule)
   if (!Number.isInteger(delay) || delay < 0 || delay > 3600) throw new Error('RandomizedDelaySec must be 0–3600 seconds')
   const name = oneLine(input.jobName)
   return {

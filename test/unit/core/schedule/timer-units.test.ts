@@ -75,6 +75,15 @@ describe('unit text', () => {
     expect(text).toContain('\nWantedBy=timers.target\n')
   })
 
+  it('keeps the random delay under a quarter of the shortest gap between runs, so a run never slips past the next one', () => {
+    const delay = (schedule: ScheduledUnitsInput['schedule']) => /\nRandomizedDelaySec=(\d+)\n/.exec(timerText({ ...input, schedule }))![1]
+    expect(delay({ kind: 'every-hours', hours: 1, minute: 0 })).toBe('120')
+    // Every two minutes: 30 s at most. The gap over midnight counts (23:50 and 00:00 are 10 minutes apart).
+    expect(delay({ kind: 'custom', onCalendar: '*:0/2' })).toBe('30')
+    expect(delay({ kind: 'custom', onCalendar: '*-*-* 0,23:0,50' })).toBe('120')
+    expect(delay({ kind: 'custom', onCalendar: '*-*-* 0,23:50,56' })).toBe('90')
+  })
+
   it('refuses a command systemd or cron would read differently from the shell', () => {
     for (const argv of [[], ['bash', 'x'], ['/bin/sh', '-c', 'a b'], ['/bin/echo', '$HOME'], ['/bin/echo', '100%'], ['/bin/echo', ';'], ['/bin/echo', "it's"]]) {
       expect(() => checkExecArgv(argv), JSON.stringify(argv)).toThrow()
