@@ -3,7 +3,7 @@
 // a password), keepalive, reconnect with backoff, and exec that streams and ends in a
 // typed outcome. Aborting a command kills its remote process group, not just the channel.
 import { StringDecoder } from 'node:string_decoder'
-import type { Duplex } from 'node:stream'
+import { Readable, type Duplex } from 'node:stream'
 import ssh2 from 'ssh2'
 import type { ClientChannel, ConnectConfig } from 'ssh2'
 import { shellJoin } from '../../core/shell/quote'
@@ -72,6 +72,20 @@ export type ExecOutcome =
   | { readonly kind: 'exited'; readonly code: number; readonly stdout: string; readonly stderr: string }
   | { readonly kind: 'no-exit-status'; readonly signal: string | null; readonly stdout: string; readonly stderr: string }
   | { readonly kind: 'aborted'; readonly stdout: string; readonly stderr: string }
+
+export interface StreamOptions {
+  readonly signal?: AbortSignal
+  /** The command's stdin, read only as fast as the host takes it; its end is the command's end of input. */
+  readonly stdin?: Readable
+}
+
+/** A command whose stdout is bytes to relay (a `zfs send` stream), not text to keep. */
+export interface StreamingCommand {
+  /** The command's stdout; the host is made to wait while nobody reads it (SSH flow control). */
+  readonly stdout: Readable
+  /** How it ended; the outcome's stdout is empty (the bytes went through `stdout`), stderr is kept. */
+  readonly done: Promise<ExecOutcome>
+}
 
 /** Transport-level failures that a retry may cure; host key and login failures are not among them. */
 const RETRYABLE: ReadonlySet<string> = new Set(['SSH_CONNECTION_REFUSED', 'SSH_TIMEOUT', 'SSH_CONNECTION_LOST', 'SSH_JUMP_FAILED'])
@@ -396,6 +410,104 @@ export class SshConnection {
       if (options.stdin !== undefined) channel.end(options.stdin)
       else channel.end()
     })
+  }
+
+  /**
+   * Like exec, for binary streams: stdout is a Readable with backpressure (the channel is
+   * paused while the reader is behind, so the remote command waits), stdin is piped from
+   * a Readable. Runs in its own process group; aborting kills that group.
+   */
+  async execStream(argv: readonly string[], options: StreamOptions = {}): Promise<StreamingCommand> {
+    if (options.signal?.aborted) return { stdout: Readable.from([]), done: Promise.resolve({ kind: 'aborted', stdout: '', stderr: '' }) }
+    await this.ensure()
+    const client = this.#client
+    if (!client) throw new AppFailure(appError('SSH_CONNECTION_LOST', `The connection to ${this.target.label} broke off.`, 'Try again.'))
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      client.exec(wrapInProcessGroup(argv), (err, stream) => {
+        if (err) reject(new AppFailure(appError('SSH_CONNECTION_LOST', `${this.target.label} would not start a command.`, 'Try again.', err.message)))
+        else resolve(stream)
+      })
+    })
+    let paused = false
+    let closed = false
+    const stdout = new Readable({
+      read() {
+        if (!paused) return
+        paused = false
+        channel.resume()
+      },
+      // A reader that gives up closes the channel, or the command would wait for it forever.
+      destroy(err, callback) {
+        if (!closed) {
+          channel.resume()
+          channel.close()
+        }
+        callback(err)
+      },
+    })
+    const done = new Promise<ExecOutcome>((resolve) => {
+      const errDecoder = new StringDecoder('utf8')
+      let stderr = ''
+      let head = Buffer.alloc(0)
+      let pgid: number | null = null
+      let exitCode: number | null = null
+      let exitSignal: string | null = null
+      let aborted = false
+      let onGroup: (() => void) | null = null
+      channel.on('data', (chunk: Buffer) => {
+        let data = chunk
+        if (pgid === null) {
+          // The first line is the process group's id (wrapInProcessGroup), then the stream.
+          head = Buffer.concat([head, chunk])
+          const nl = head.indexOf(0x0a)
+          if (nl < 0) return
+          pgid = Number(head.subarray(0, nl).toString('ascii'))
+          data = head.subarray(nl + 1)
+          head = Buffer.alloc(0)
+          onGroup?.()
+          if (data.length === 0) return
+        }
+        if (stdout.destroyed) return
+        if (!stdout.push(data)) {
+          paused = true
+          channel.pause()
+        }
+      })
+      channel.stderr.on('data', (chunk: Buffer) => {
+        stderr += errDecoder.write(chunk)
+      })
+      channel.on('exit', (code: number | null, signal?: string) => {
+        if (typeof code === 'number') exitCode = code
+        else exitSignal = signal ?? null
+      })
+      // Writing into a channel the host already closed (the command ended early) is not news.
+      channel.on('error', () => undefined)
+      const onAbort = () => {
+        aborted = true
+        const kill = () => void this.#killGroup(pgid!, channel)
+        if (pgid !== null) kill()
+        else {
+          onGroup = kill
+          setTimeout(() => {
+            if (pgid === null) channel.close()
+          }, this.timings.killGraceMs).unref()
+        }
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      channel.on('close', () => {
+        closed = true
+        options.signal?.removeEventListener('abort', onAbort)
+        options.stdin?.unpipe(channel)
+        stdout.push(null)
+        stderr += errDecoder.end()
+        if (aborted) resolve({ kind: 'aborted', stdout: '', stderr })
+        else if (exitCode !== null) resolve({ kind: 'exited', code: exitCode, stdout: '', stderr })
+        else resolve({ kind: 'no-exit-status', signal: exitSignal, stdout: '', stderr })
+      })
+    })
+    if (options.stdin) options.stdin.pipe(channel)
+    else channel.end()
+    return { stdout, done }
   }
 
   /** SIGTERM to the whole remote process group over a second channel; SIGKILL if it lingers. */
