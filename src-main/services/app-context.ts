@@ -1,6 +1,7 @@
 // Composition root shared by the Electron main process and the web bridge: the same
 // services over the same adapters, whichever transport carries them.
 import { join } from 'node:path'
+import { homedir } from 'node:os'
 import { mkdirSync } from 'node:fs'
 import { Redactor } from '../core/logging/redactor'
 import type { SecretStore } from '../core/secrets/secret-store'
@@ -12,6 +13,7 @@ import { EventBus } from './event-bus'
 import type { HostServices } from './hosts-service'
 import type { RunServices } from './runs-service'
 import type { Notifier } from './notifier'
+import type { FireDrillInterval } from './fire-drill'
 import type { AppInfo } from '../shared/contract'
 
 export interface AppContextOptions {
@@ -26,6 +28,8 @@ export interface AppContextOptions {
   readonly runLivenessMs?: number
   /** How long the wizard waits for a tunnel's handshake and pings (tests of an unreachable endpoint shorten it). */
   readonly tunnelDeadlineMs?: number
+  /** Where downloads from a look go; `~/Downloads/ZFS Offsite` unless given (tests give a temp folder). */
+  readonly downloadsDir?: string
 }
 
 export interface AppContext {
@@ -61,6 +65,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   let hosts: HostServices | undefined
   let runs: RunServices | undefined
   let notifier: Notifier | undefined
+  let fireDrillInterval: FireDrillInterval | undefined
   const services = createServices({
     info,
     config,
@@ -71,6 +76,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
     onHostServices: (h) => (hosts = h),
     onRunServices: (r) => (runs = r),
     onNotifier: (n) => (notifier = n),
+    onFireDrillInterval: (i) => (fireDrillInterval = i),
+    downloadsDir: options.downloadsDir ?? join(homedir(), 'Downloads', 'ZFS Offsite'),
     ...(options.progressTickMs ? { progressTickMs: options.progressTickMs } : {}),
     ...(options.runLivenessMs ? { runLivenessMs: options.runLivenessMs } : {}),
     ...(options.tunnelDeadlineMs ? { tunnelDeadlineMs: options.tunnelDeadlineMs } : {}),
@@ -80,7 +87,10 @@ export function createAppContext(options: AppContextOptions): AppContext {
   void runs?.reattach()
   if (!notifier) throw new Error('the services made no notifier')
   const made: Notifier = notifier
+  // Fire drills on their interval (preferences.fireDrillEveryDays); nothing runs while that is null.
+  fireDrillInterval?.start()
   const dispose = (): void => {
+    fireDrillInterval?.stop()
     made.dispose()
     runs?.dispose()
     hosts?.dispose()

@@ -18,7 +18,7 @@ import { createRecoveryServices, createRecoveryToolkit } from './recovery-servic
 import { createRecoveryOperations } from './recovery-operations'
 import { createRecoveryRestoreServices } from './recovery-restore'
 import { createRecoveryDownloadServices } from './recovery-download'
-import { createFireDrillServices } from './fire-drill'
+import { createFireDrillServices, type FireDrillInterval } from './fire-drill'
 import type { EventBus } from './event-bus'
 import { AppFailure, appError } from '../shared/errors'
 import type { AppInfo, MethodName, MethodOutput, Contract } from '../shared/contract'
@@ -49,6 +49,10 @@ export interface ServiceDeps {
   readonly tunnelDeadlineMs?: number
   /** Receives the notifier so the owner can start its timer (the tray) and stop it on shutdown. */
   readonly onNotifier?: (notifier: Notifier) => void
+  /** Where downloads from a look go (a new folder inside it each time). */
+  readonly downloadsDir: string
+  /** Receives the fire drills' interval so the owner can start it and stop it on shutdown. */
+  readonly onFireDrillInterval?: (interval: FireDrillInterval) => void
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -82,8 +86,9 @@ export function createServices(deps: ServiceDeps): Services {
   const operations = createRecoveryOperations({ events: deps.events, logger, ...(deps.progressTickMs ? { tickMs: deps.progressTickMs } : {}) })
   const recoveryWork = { config, logger, hosts, events: deps.events, toolkit, operations }
   const restore = createRecoveryRestoreServices(recoveryWork)
-  const download = createRecoveryDownloadServices(recoveryWork)
-  const fireDrills = createFireDrillServices(recoveryWork)
+  const download = createRecoveryDownloadServices({ ...recoveryWork, downloadsDir: deps.downloadsDir })
+  const fireDrills = createFireDrillServices({ ...recoveryWork, looks: recovery })
+  deps.onFireDrillInterval?.(fireDrills.interval)
 
   // The overview reads the schedule's status through the services object itself (getJobSchedule).
   let self: Services | undefined
@@ -115,7 +120,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...recovery,
     ...restore,
     ...download,
-    ...fireDrills,
+    ...fireDrills.methods,
 
     async cancelRecoveryOperation({ operationId }) {
       return { operationId, cancelled: operations.cancel(operationId) }

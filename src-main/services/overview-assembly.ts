@@ -5,6 +5,7 @@
 // listings; overview-service.ts does the reading.
 import type { OverviewJob, ScheduleStatus } from '../shared/schedule'
 import type { Job, RunRecord } from '../shared/model'
+import type { FireDrill } from '../shared/recovery'
 import type { DatasetTree, Guid } from '../core/zfs/dataset-tree'
 import { relativeTo, type DatasetName } from '../core/zfs/names'
 import { replicationSpecs } from '../core/replication/job-run'
@@ -40,6 +41,8 @@ export interface JobReadings {
   readonly schedule: ScheduleStatus | null
   /** The app's runs of this job, any order. */
   readonly appRuns: readonly RunRecord[]
+  /** The job's last fire drill (config.fireDrills); absent or null when it had none. */
+  readonly fireDrill?: FireDrill | null
   /** Null when the job does not go through a tunnel the app made. */
   readonly tunnel: HandshakeReading | null
   /** `zfs get available` of the job's target parent; null when unread. */
@@ -264,6 +267,8 @@ export function assembleOverview(readings: JobReadings): OverviewJob {
     warnings.push({ rank: 2, text: `${host} could not be reached${why ? `: ${why.replace(/\.?$/, '.')}` : '.'} What is shown is what could be read.` })
   }
   for (const problem of readings.readProblems ?? []) warnings.push({ rank: 2, text: problem })
+  const drill = readings.fireDrill ?? null
+  if (drill && drill.outcome === 'failed') warnings.push({ rank: 3, text: `The last fire drill failed: ${drill.words}` })
   if (lastRun && lastRun.outcome === 'failed') warnings.push({ rank: 3, text: `The last backup (${WHO[lastRun.source]}) failed${lastRun.message ? `: ${lastRun.message}` : '.'}` })
   if (tunnel && !tunnel.healthy) warnings.push({ rank: 4, text: tunnel.words })
   if (space && space.level === 'critical') warnings.push({ rank: 5, text: `The off-site box is running out of space: ${space.words}` })
@@ -283,8 +288,7 @@ export function assembleOverview(readings: JobReadings): OverviewJob {
     tunnel,
     space,
     horizon,
-    // Filled in from the job's last fire drill by the fire-drill work (issue 9).
-    fireDrill: null,
+    fireDrill: drill ? { at: drill.at, outcome: drill.outcome, words: drill.words } : null,
     warnings: warnings.map((w) => w.text),
     unreachable: [...readings.unreachable],
   }

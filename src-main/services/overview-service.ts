@@ -162,6 +162,7 @@ export function createOverviewService(deps: OverviewServiceDeps): OverviewServic
       heldGuids,
       schedule,
       appRuns: config.read().runs.filter((r) => r.jobId === job.id),
+      fireDrill: config.read().fireDrills.find((d) => d.jobId === job.id) ?? null,
       tunnel: handshake,
       availableBytes: available,
       spaceSamples,

@@ -5,7 +5,7 @@
 import { StringDecoder } from 'node:string_decoder'
 import { Readable, type Duplex } from 'node:stream'
 import ssh2 from 'ssh2'
-import type { ClientChannel, ConnectConfig } from 'ssh2'
+import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2'
 import { shellJoin } from '../../core/shell/quote'
 import { classifyError } from '../../core/errors/error-table'
 import type { CommandSpec } from '../../core/zfs/command'
@@ -551,6 +551,27 @@ export class SshConnection {
         stream.stderr.on('data', () => undefined)
         stream.on('close', () => resolve(code))
         stream.end()
+      })
+    })
+  }
+
+  /**
+   * The host's SFTP subsystem on this connection (ssh2's SFTPWrapper): files read as bytes,
+   * with lstat/realpath/readlink done by the host itself. The caller ends it (`end()`).
+   */
+  async sftp(): Promise<SFTPWrapper> {
+    await this.ensure()
+    const client = this.#client
+    if (!client) throw new AppFailure(appError('SSH_CONNECTION_LOST', `The connection to ${this.target.label} broke off.`, 'Try again.'))
+    return new Promise<SFTPWrapper>((resolve, reject) => {
+      client.sftp((err, sftp) => {
+        if (err) {
+          reject(
+            new AppFailure(
+              appError('COMMAND_FAILED', `${this.target.label} would not open a file transfer (SFTP).`, 'Check that its SSH server offers SFTP (the “Subsystem sftp” line of sshd_config).', err.message),
+            ),
+          )
+        } else resolve(sftp)
       })
     })
   }

@@ -37,6 +37,8 @@ export interface TestAppOptions {
   readonly progressTickMs?: number
   /** How long the wizard waits for a tunnel's handshake (tests of an unreachable endpoint shorten it). */
   readonly tunnelDeadlineMs?: number
+  /** Where downloads from a look go; a folder inside the data folder unless given (never the person's Downloads). */
+  readonly downloadsDir?: string
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -55,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     version: '0.0.0-test',
     openConfig: openConfBackend,
     keychainService,
+    downloadsDir: options.downloadsDir ?? join(dataDir, 'downloads'),
     ...(options.progressTickMs === undefined ? {} : { progressTickMs: options.progressTickMs }),
     ...(options.tunnelDeadlineMs === undefined ? {} : { tunnelDeadlineMs: options.tunnelDeadlineMs }),
   })

@@ -64,6 +64,7 @@ export async function startLocalSshd(): Promise<LocalSshd> {
           '-o', 'KbdInteractiveAuthentication=no',
           '-o', 'PermitRootLogin=prohibit-password',
           '-o', 'UsePAM=no',
+          '-o', 'Subsystem=sftp internal-sftp',
           '-o', `PidFile=${join(dir, 'sshd.pid')}`,
         ],
         { stdio: ['ignore', 'ignore', 'pipe'] },
