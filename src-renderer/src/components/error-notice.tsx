@@ -4,7 +4,8 @@ import type { ReactNode } from 'react'
 import type { AppError } from '../../../src-main/shared/errors'
 
 export interface ErrorNoticeProps {
-  readonly error: AppError
+  /** An AppError, or an error carried inside an answer (a restore's blocker, a key check's), whose code is a plain string. */
+  readonly error: Omit<AppError, 'code'> & { readonly code: string }
   /** Lets a form point its fields at the notice (aria-describedby). */
   readonly id?: string
   /** Shown between the cause and the fix: the fields to correct, for example. */

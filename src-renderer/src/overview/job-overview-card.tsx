@@ -1,11 +1,13 @@
 // One job on the Overview: how far behind the off-site copy is in plain words, then the
 // last and next run, a pending resume, the tunnel, space and the retention horizon, the
-// warnings most urgent first and hosts that could not be reached; ZFS terms in details.
+// last fire drill (and a button to run one), the warnings most urgent first and hosts
+// that could not be reached; ZFS terms in details.
 import type { ReactNode } from 'react'
 import { StatusBadge, type Tone } from '../components/status-badge'
 import { formatBytes } from '../format/bytes'
 import { formatDateTime } from '../format/date-time'
 import type { OverviewJob } from '../../../src-main/shared/schedule'
+import { FireDrillLine } from '../recovery/fire-drill'
 import { headline, horizonTone, outcomeTone, outcomeWords, SOURCE_WORDS, spaceTone, spanWords } from './overview-words'
 
 function Row({ term, children }: { readonly term: string; readonly children: ReactNode }) {
@@ -83,6 +85,9 @@ export function JobOverviewCard({ job }: { readonly job: OverviewJob }) {
             </Tagged>
           </Row>
         ) : null}
+        <Row term="Fire drill">
+          <FireDrillLine jobId={job.jobId} jobName={job.name} last={job.fireDrill} />
+        </Row>
         {job.unreachable.length > 0 ? <Row term="Could not reach">{job.unreachable.join(', ')}</Row> : null}
       </dl>
       <details className="overview-details">

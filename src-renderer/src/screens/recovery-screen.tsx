@@ -1,5 +1,7 @@
-// Recovery: the encryption passphrases kept in the OS keychain for the day the NAS is
-// gone. Lists which datasets have one (never the passphrase) and can forget one.
+// Recovery (issue 9): the guided disaster-recovery flow (choose a backup, check the
+// passphrases, look at the files or restore to a NAS, clean up), each job's fire drill,
+// and the encryption passphrases kept in the OS keychain for the day the NAS is gone
+// (listed by dataset, never the passphrase, and forgotten on request).
 import { useState } from 'react'
 import { api } from '../api'
 import { ConfirmDialog } from '../components/confirm-dialog'
@@ -13,9 +15,15 @@ import { useConfirmedRemoval } from '../hooks/use-confirmed-removal'
 import type { Navigate } from '../navigation/screens'
 import type { PassphraseRef } from '../../../src-main/shared/model'
 import { SavePassphraseForm } from './save-passphrase-form'
+import { FireDrillLine } from '../recovery/fire-drill'
+import { RecoveryFlowView } from '../recovery/recovery-flow-view'
+import '../styles/wizard.css'
+import '../recovery/recovery.css'
 
 const listHosts = () => api().listHosts()
+const listJobs = () => api().listJobs()
 const listPassphrases = () => api().listPassphrases()
+const listFireDrills = () => api().listFireDrills({})
 
 export interface RecoveryScreenProps {
   readonly navigate: Navigate
@@ -25,11 +33,15 @@ export interface RecoveryScreenProps {
 export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) {
   const hosts = useApiQuery(listHosts)
   const saved = useApiQuery(listPassphrases)
+  const jobs = useApiQuery(listJobs)
+  const drills = useApiQuery(listFireDrills)
   const [notice, setNotice] = useState<string | null>(null)
 
   const hostList = hosts.state.status === 'ready' ? hosts.state.value : []
   const hostLabel = (id: string) => hostList.find((h) => h.id === id)?.label ?? 'A removed host'
   const savedList = saved.state.status === 'ready' ? saved.state.value : []
+  const jobList = jobs.state.status === 'ready' ? jobs.state.value : []
+  const drillList = drills.state.status === 'ready' ? drills.state.value : []
 
   const forgetting = useConfirmedRemoval(
     (ref: PassphraseRef) => api().forgetPassphrase(ref),
@@ -44,10 +56,44 @@ export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) 
     <>
       <ScreenHeading focusOnMount={focusHeading}>Recovery</ScreenHeading>
       <p className="lead">
+        Your NAS is gone, or a file is? Start here: the app takes you step by step from the off-site copy back to your files and datasets,
+        and says before each step what happens on which host. Nothing is written over on the way.
+      </p>
+      {hosts.state.status === 'failed' ? <ErrorNotice error={hosts.state.error} /> : null}
+      {jobs.state.status === 'failed' ? <ErrorNotice error={jobs.state.error} /> : null}
+      {hosts.state.status === 'ready' && jobs.state.status === 'ready' ? (
+        <section aria-label="Disaster recovery">
+          <h2>Get your data back</h2>
+          <RecoveryFlowView hosts={hostList} jobs={jobList} navigate={navigate} />
+        </section>
+      ) : null}
+
+      {jobList.length > 0 ? (
+        <section aria-label="Fire drills">
+          <h2>Fire drill</h2>
+          <p>
+            A fire drill checks, restoring nothing, that the passphrases in this computer’s keychain still open each job’s off-site copy and
+            that its newest snapshot mounts read-only on the off-site box. The look it opens is always ended again.
+          </p>
+          {drills.state.status === 'failed' ? <ErrorNotice error={drills.state.error} /> : null}
+          <ul className="item-list" aria-label="Fire drill per job">
+            {jobList.map((job) => {
+              const last = drillList.find((d) => d.jobId === job.id) ?? null
+              return (
+                <li key={job.id} className="item item-stacked" aria-label={job.name}>
+                  <p className="item-title">{job.name}</p>
+                  <FireDrillLine jobId={job.id} jobName={job.name} last={last} />
+                </li>
+              )
+            })}
+          </ul>
+        </section>
+      ) : null}
+
+      <p>
         If your NAS is lost, an encrypted off-site copy can only be opened with its encryption passphrase. Save it here before you need
         it: it goes into this computer’s keychain — never into the app’s files or logs. Keep a copy on paper too.
       </p>
-      {hosts.state.status === 'failed' ? <ErrorNotice error={hosts.state.error} /> : null}
       {saved.state.status === 'failed' ? <ErrorNotice error={saved.state.error} /> : null}
       {forgetting.error ? <ErrorNotice error={forgetting.error} /> : null}
       <DoneNotice message={notice} />
