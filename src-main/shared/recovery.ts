@@ -255,6 +255,8 @@ export const RestoreInputSchema = z
     /** After the copy, unlock (with the same passphrases) and mount the restored datasets on the NAS. */
     mount: z.boolean().default(true),
     passphrases: z.array(TypedPassphraseSchema).max(256).default([]),
+    /** Bytes per second the app relays at most (the copy passes through this computer); none when absent. */
+    rateLimitBytesPerSecond: z.number().int().min(1024, 'A rate limit below 1 KiB/s would never finish.').optional(),
   })
   .strict()
 export type RestoreInput = z.input<typeof RestoreInputSchema>
