@@ -40,6 +40,8 @@ export function FireDrillLine({ jobId, jobName, last }: FireDrillLineProps) {
   }
 
   const shown: FireDrillSummary | null = latest ?? last
+  // A failed drill's own error says the same words with the fix: shown once, there.
+  const withError = latest?.outcome === 'failed' && latest.error !== undefined
   return (
     <div className="fire-drill">
       <p role="status" aria-label={`Fire drill of ${jobName}`}>
@@ -47,14 +49,14 @@ export function FireDrillLine({ jobId, jobName, last }: FireDrillLineProps) {
           <>
             <StatusBadge tone={shown.outcome === 'passed' ? 'ok' : 'error'}>{shown.outcome === 'passed' ? 'Passed' : 'Failed'}</StatusBadge>{' '}
             <span>
-              {shown.words} ({formatDateTime(shown.at)})
+              {withError ? '' : `${shown.words} `}({formatDateTime(shown.at)})
             </span>
           </>
         ) : (
           'No fire drill yet: it checks that your saved passphrases still open the off-site copy, and that it mounts read-only.'
         )}
       </p>
-      {latest?.outcome === 'failed' && latest.error ? <ErrorNotice error={latest.error} /> : null}
+      {withError && latest.error ? <ErrorNotice error={latest.error} /> : null}
       {action.error ? <ErrorNotice error={action.error} /> : null}
       <button type="button" className="button" onClick={() => void run()} disabled={action.pending} aria-busy={action.pending} aria-label={`Run fire drill for ${jobName}`}>
         {action.pending ? 'Running the fire drill…' : 'Run fire drill'}

@@ -143,16 +143,13 @@ export function StartStep(props: StartStepProps) {
         </form>
       )}
 
-      {reading.error ? (
-        <ErrorNotice error={reading.error}>
-          {isReachError(reading.error.code) ? (
-            <p>
-              <button type="button" className="button" onClick={() => props.navigate('hosts')}>
-                Go to Hosts
-              </button>
-            </p>
-          ) : null}
-        </ErrorNotice>
+      {reading.error ? <ErrorNotice error={reading.error} /> : null}
+      {reading.error && isReachError(reading.error.code) ? (
+        <div className="button-row">
+          <button type="button" className="button" onClick={() => props.navigate('hosts')}>
+            Go to Hosts
+          </button>
+        </div>
       ) : null}
       {endingAction.error ? <ErrorNotice error={endingAction.error} /> : null}
 
