@@ -188,7 +188,7 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
       blockers.push({
         code: 'RECOVERY_TARGET_EXISTS',
         cause: done
-          ? `${top} already exists on ${nasHost.label}: this snapshot was restored there before. A restore never writes over existing data.`
+          ? `${top} already exists on ${nasHost.label} (it holds this snapshot already). A restore never writes over existing data.`
           : `${top} already exists on ${nasHost.label} and holds other data. A restore never writes over existing data.`,
         fix: 'Choose a new dataset name on the NAS (one that does not exist yet), for example with “-restored” at the end.',
       })
@@ -456,6 +456,7 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
         op.update({ phase: 'copying', bytesTotal: shown.estimatedBytes, bytesDone: 0 })
         let bytes = 0
         for (const item of pending) {
+          if (op.signal.aborted) throw fail('RECOVERY_CANCELLED', `The restore was stopped before ${item.target} was copied.`, GO_ON)
           op.update({ current: item.target })
           bytes += await relay(p, item, op, bytes, input.rateLimitBytesPerSecond ?? null)
           done.push(`${item.resumeToken ? 'Finished the stopped copy of' : 'Copied'} ${item.source.snapshot.full} to ${item.target} on ${p.nasHost.label}${item.source.raw ? ' (raw, still encrypted)' : ''}.`)
