@@ -31,11 +31,21 @@ export interface RestoreStepProps {
   onBack(): void
 }
 
+/** Bytes per second from the MiB/s typed; null when empty. */
+function rateLimitBytes(typed: string): number | null | 'invalid' {
+  const t = typed.trim()
+  if (t === '') return null
+  const mib = Number(t)
+  if (!Number.isFinite(mib) || mib <= 0) return 'invalid'
+  return Math.max(1024, Math.round(mib * 1024 * 1024))
+}
+
 export function RestoreStep({ choice, typed, nasHosts, offsiteName, restored, navigate, onRestored, onNext, onBack }: RestoreStepProps) {
   const [targetHostId, setTargetHostId] = useState(nasHosts[0]?.id ?? '')
   const [targetDataset, setTargetDataset] = useState('')
   const [recursive, setRecursive] = useState(true)
   const [mount, setMount] = useState(true)
+  const [rateLimit, setRateLimit] = useState('')
   const [plan, setPlan] = useState<{ key: string; plan: RestorePlan } | null>(null)
   const [confirming, setConfirming] = useState(false)
   const [stopped, setStopped] = useState(false)
@@ -45,6 +55,7 @@ export function RestoreStep({ choice, typed, nasHosts, offsiteName, restored, na
 
   const targetName = nasHosts.find((h) => h.id === targetHostId)?.label ?? 'the NAS'
   const hostNames: HostNames = { nas: targetName, offsite: offsiteName }
+  const limit = rateLimitBytes(rateLimit)
   const input: RestoreInput = {
     offsiteHostId: choice.hostId,
     snapshot: choice.snapshot,
@@ -53,6 +64,7 @@ export function RestoreStep({ choice, typed, nasHosts, offsiteName, restored, na
     targetDataset: targetDataset.trim() === '' ? null : targetDataset.trim(),
     mount,
     passphrases: typed.map((t) => ({ ...t })),
+    ...(typeof limit === 'number' ? { rateLimitBytesPerSecond: limit } : {}),
   }
   // What the plan was made for (the passphrases are not part of it: they only unlock).
   const key = JSON.stringify({ ...input, passphrases: undefined })
@@ -127,6 +139,14 @@ export function RestoreStep({ choice, typed, nasHosts, offsiteName, restored, na
             hint="Leave empty to use the original name when it is free, otherwise that name with “-restored-” and today’s date. A dataset that already exists is never written over."
             inputProps={{ disabled: running }}
           />
+          <TextField
+            label="Speed limit (MiB/s)"
+            value={rateLimit}
+            onChange={setRateLimit}
+            error={limit === 'invalid' ? 'Enter a number of MiB per second, for example 5, or leave it empty.' : undefined}
+            hint="Leave empty for full speed. The copy passes through this computer and its internet connection."
+            inputProps={{ disabled: running, inputMode: 'decimal' }}
+          />
           <div className="checkbox">
             <input id="restore-recursive" type="checkbox" checked={recursive} disabled={running} onChange={(e) => setRecursive(e.target.checked)} />
             <label htmlFor="restore-recursive">Include the datasets inside it</label>
@@ -136,7 +156,7 @@ export function RestoreStep({ choice, typed, nasHosts, offsiteName, restored, na
             <label htmlFor="restore-mount">Unlock and mount it on the NAS afterwards</label>
           </div>
           <div className="button-row">
-            <button type="submit" className="button" disabled={previewing.pending || running || targetHostId === ''} aria-busy={previewing.pending}>
+            <button type="submit" className="button" disabled={previewing.pending || running || targetHostId === '' || limit === 'invalid'} aria-busy={previewing.pending}>
               {previewing.pending ? 'Working out the restore…' : 'Preview the restore'}
             </button>
           </div>
