@@ -8,6 +8,7 @@ import { StatusBadge } from '../components/status-badge'
 import { formatDateTime } from '../format/date-time'
 import { useApiAction } from '../hooks/use-api-action'
 import type { FireDrill } from '../../../src-main/shared/recovery'
+import './recovery.css'
 
 export interface FireDrillSummary {
   readonly at: string
