@@ -12,11 +12,11 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshPools, labHosts, prepareTunnelAndReceiveUser, type Lab } from './hosts'
+import { clearScheduleLeftovers, installReceiveWrapper, restorePlainReceiveKey, sanoidNameAgo, snapshotsInThePast } from './schedule-setup'
 import { createAppContext, type AppContext } from '../../src-main/services/app-context'
 import { openConfBackend } from '../../src-main/adapters/config/conf-backend'
 import { KeytarSecretStore } from '../../src-main/adapters/secrets/keytar-secret-store'
 import { Redactor } from '../../src-main/core/logging/redactor'
-import { receiveWrapperScript, WRAPPER_PATH } from '../../src-main/core/receive-user/receive-wrapper'
 import { scheduleStateCommand, unitNames } from '../../src-main/core/schedule/timer-units'
 import { shellJoin } from '../../src-main/core/shell/quote'
 import { holdScriptPath, pruneDropInPath, scheduledRunPath } from '../../src-main/services/schedule-scripts'
@@ -24,7 +24,6 @@ import { until } from '../support/until'
 import { apiCalls } from '../support/api-calls'
 import type { Host, Job } from '../../src-main/shared/model'
 import type { ScheduleStatus } from '../../src-main/shared/schedule'
-import type { DatasetName } from '../../src-main/core/zfs/names'
 
 let lab: Lab
 let ctx: AppContext
@@ -50,7 +49,7 @@ const nameOf = (row: string) => row.split('\t')[0]!.split('@')[1]!
 const exists = async (host: 'nas' | 'offsite', path: string) => (await lab[host].run(`test -e '${path}'`, { allowFail: true })).code === 0
 
 /** sanoid's name for a snapshot of `daysAgo` days back, of the given type. */
-const sanoidName = (daysAgo: number, type: string) => `autosnap_${new Date(Date.now() - daysAgo * 86400_000).toISOString().slice(0, 19).replace('T', '_')}_${type}`
+const sanoidName = (daysAgo: number, type: string) => sanoidNameAgo(daysAgo * 86400, type)
 
 const NONE = { frequently: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }
 
@@ -60,39 +59,17 @@ beforeAll(async () => {
   await freshPools()
   await prepareTunnelAndReceiveUser()
   // Leftovers of an earlier run of this file (units, sanoid blocks, scripts) go first.
-  await Promise.all(
-    (['nas', 'offsite'] as const).map((h) =>
-      lab[h].run(
-        `for u in /etc/systemd/system/zfs-offsite-*.timer; do [ -e "$u" ] && systemctl disable --now "\${u##*/}"; done; rm -f /etc/systemd/system/zfs-offsite-* /etc/cron.d/zfs-offsite /etc/sanoid/sanoid.conf
-         rm -rf /etc/systemd/system/sanoid-prune.service.d /var/lib/zfs-offsite/jobs /var/cache/sanoid/snapshots.txt; systemctl disable --now sanoid.timer 2>/dev/null; systemctl daemon-reload; true`,
-      ),
-    ),
-  )
+  await clearScheduleLeftovers(lab)
   // The wizard's receive-only wrapper as the receive user's forced command (prepareTunnelAndReceiveUser gives a plain key).
-  const nasKey = (await lab.nas.run('cat /root/.ssh/id_ed25519.pub')).stdout.trim()
-  await lab.offsite.run(
-    `set -e; zfs create -o canmount=off backup/nas; zfs allow -u zfsreceive create,mount,receive backup/nas
-     install -d -m 755 ${WRAPPER_PATH.slice(0, WRAPPER_PATH.lastIndexOf('/'))}
-     cat > ${WRAPPER_PATH}; chmod 755 ${WRAPPER_PATH}
-     printf '%s\\n' ${shellJoin([`restrict,from="${lab.nas.tunnelIp}",command="${WRAPPER_PATH}" ${nasKey}`])} > /home/zfsreceive/.ssh/authorized_keys`,
-    { stdin: receiveWrapperScript({ root: 'backup/nas' as DatasetName }) },
-  )
-  // Snapshots named as sanoid names them, made days ago on the NAS's clock (sanoid prunes by
-  // the creation time, which a receive keeps): three dailies, then the newest, an hourly.
+  await installReceiveWrapper(lab, 'backup/nas')
+  // Snapshots named as sanoid names them, made days ago on the NAS's clock (sanoid prunes by the
+  // creation time, which a receive keeps): three dailies, then the newest, an hourly.
   await lab.nas.run('set -e; zfs create tank/photos; head -c 2M /dev/urandom > /tank/photos/a.bin')
-  const old: [number, string][] = [
-    [4, 'daily'],
-    [3, 'daily'],
-    [2, 'daily'],
-    [1, 'hourly'],
-  ]
-  try {
-    for (const [days, type] of old) {
-      await lab.nas.run(`set -e; date -s @${Math.floor(Date.now() / 1000) - days * 86400} >/dev/null; echo ${days} >> /tank/photos/days; zfs snapshot 'tank/photos@${sanoidName(days, type)}'`)
-    }
-  } finally {
-    await lab.nas.run(`date -s @${Math.floor(Date.now() / 1000)} >/dev/null`)
-  }
+  await snapshotsInThePast(
+    lab,
+    'tank/photos',
+    ([[4, 'daily'], [3, 'daily'], [2, 'daily'], [1, 'hourly']] as const).map(([days, type]) => ({ secondsAgo: days * 86400, name: sanoidName(days, type) })),
+  )
   dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-schedule-lab-'))
   keychainService = `zfs-offsite-test-${randomUUID()}`
   ctx = open()
@@ -120,9 +97,7 @@ afterAll(async () => {
   ctx?.dispose()
   if (lab) {
     await lab.nas.run(`date -s @${Math.floor(Date.now() / 1000)} >/dev/null; ip link set wg-backup up 2>/dev/null; systemctl stop zfs-offsite-lock-holder 2>/dev/null; true`, { allowFail: true })
-    // The receive user's plain key back, as prepareTunnelAndReceiveUser left it; the wrapper goes.
-    const nasKey = (await lab.nas.run('cat /root/.ssh/id_ed25519.pub', { allowFail: true })).stdout.trim()
-    if (nasKey) await lab.offsite.run(`printf '%s\\n' ${shellJoin([nasKey])} > /home/zfsreceive/.ssh/authorized_keys; rm -f ${WRAPPER_PATH}`, { allowFail: true })
+    await restorePlainReceiveKey(lab)
   }
   if (keychainService) {
     const keychain = new KeytarSecretStore(new Redactor(), keychainService)

@@ -93,8 +93,9 @@ function OverviewBody({ data, navigate }: { readonly data: OverviewData; readonl
         </p>
       ) : null}
       {body}
-      <h2>Newest runs</h2>
-      {data.runs.length === 0 ? <p className="hint">No copy has run yet.</p> : <RunList runs={data.runs} jobs={data.jobs} />}
+      <h2>Newest runs from this app</h2>
+      {/* The NAS's timer runs are not in the app's history: each job above shows its last one. */}
+      {data.runs.length === 0 ? <p className="hint">No copy has been started from this app yet.</p> : <RunList runs={data.runs} jobs={data.jobs} />}
     </>
   )
 }
