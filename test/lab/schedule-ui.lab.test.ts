@@ -46,10 +46,11 @@ async function serviceState(): Promise<{ result: string; active: string; started
   return { result: get('Result'), active: get('ActiveState'), startedAt: at('ExecMainStartTimestamp'), exitedAt: at('ExecMainExitTimestamp') }
 }
 
-/** A run that started at or after `since` (NAS clock) and has ended. */
-async function runEndedSince(since: number): Promise<boolean> {
+/** A run that started at or after `since` (NAS clock) and has ended, with `result` when given (systemd's Result=). */
+async function runEndedSince(since: number, result?: (r: string) => boolean): Promise<boolean> {
   const s = await serviceState()
-  return s.startedAt !== null && s.startedAt >= since && s.exitedAt !== null && s.exitedAt >= s.startedAt && s.active !== 'activating'
+  const ended = s.startedAt !== null && s.startedAt >= since && s.exitedAt !== null && s.exitedAt >= s.startedAt && s.active !== 'activating'
+  return ended && (result?.(s.result) ?? true)
 }
 
 const nasNow = async () => Number((await lab.nas.run('date +%s')).stdout.trim())
@@ -237,7 +238,7 @@ describe('a schedule from the UI on the lab', () => {
     await lab.offsite.run("sed -i 's/^/#refused# /' /home/zfsreceive/.ssh/authorized_keys")
     try {
       // A run that started just before the refusal may still succeed: wait for one that failed.
-      await until('a run of the timer to fail after the key was refused', async () => (await runEndedSince(since)) && (await serviceState()).result !== 'success', WAIT_FOR_TIMER_MS, 5_000)
+      await until('a run of the timer to fail after the key was refused', async () => runEndedSince(since, (r) => r !== 'success'), WAIT_FOR_TIMER_MS, 5_000)
       // The person's Overview reads the hosts again; the failure is notified then.
       await overviewUntil('the Overview to show the failed run', async () => /Failed/.test((await row('Last run').textContent()) ?? ''), 120_000)
     } finally {
