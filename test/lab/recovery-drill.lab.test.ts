@@ -8,7 +8,7 @@
 // nothing is left mounted or loaded.
 // Needs the keychain: run it under scripts/with-keyring.sh (npm run test:lab does).
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -149,6 +149,8 @@ describe('disaster recovery: download from a look, and the fire drill', () => {
     ])
     expect(readdirSync(result.folder).sort()).toEqual(['docs', 'photo.bin'])
     expect(readdirSync(join(result.folder, 'docs')).sort()).toEqual(['deep', 'minutes.txt'])
+    // The snapshot's own times, not the download's.
+    expect(Math.floor(statSync(join(result.folder, 'docs/minutes.txt')).mtimeMs / 1000)).toBe(Number(await out('nas', 'stat -c %Y /tank/secret/docs/minutes.txt')))
     // Progress: a total from the sizes read first, bytes never going back, a last event that says done.
     const last = progress.at(-1)!
     expect(last).toMatchObject({ kind: 'download', phase: 'done', bytesDone: result.bytes, bytesTotal: result.bytes })
@@ -162,6 +164,17 @@ describe('disaster recovery: download from a look, and the fire drill', () => {
     // A path through the link out is refused, and nothing is copied for it.
     const refused = await callFails('downloadFromLook', { hostId: offsite.id, lookId: look.lookId, paths: ['etc-link/passwd'], operationId: `dl-${randomUUID().slice(0, 8)}` })
     expect(refused.code).toBe('RECOVERY_PATH_REFUSED')
+    // Cancelled as soon as it starts: it says nothing was copied and leaves no folder.
+    const cancelledId = `dl-${randomUUID().slice(0, 8)}`
+    const stopCancel = ctx.events.subscribe((e) => {
+      if (e.name === 'recoveryProgress' && (e.payload as RecoveryProgress).operationId === cancelledId) void call('cancelRecoveryOperation', { operationId: cancelledId })
+    })
+    try {
+      const cancelled = await callFails('downloadFromLook', { hostId: offsite.id, lookId: look.lookId, paths: ['photo.bin'], operationId: cancelledId })
+      expect(cancelled).toMatchObject({ code: 'RECOVERY_CANCELLED', cause: 'The download was cancelled. Nothing was copied.' })
+    } finally {
+      stopCancel()
+    }
     expect(readdirSync(downloadsDir).sort()).toEqual(['secret@d1', 'secret@d1 (2)'])
 
     const ended = await call<EndLook>('endLook', { hostId: offsite.id, lookId: look.lookId })
