@@ -104,18 +104,26 @@ const row = (term: string) => overviewCard().locator('.definition-row').filter({
 /** Reads the hosts again from the Overview ("Check again") until `check` holds for the card. */
 async function overviewUntil(what: string, check: () => Promise<boolean>, deadlineMs = 120_000): Promise<void> {
   const again = page.getByRole('button', { name: 'Check again' })
-  await until(
-    what,
-    async () => {
-      await again.waitFor({ timeout: 120_000 })
-      await overviewCard().waitFor()
-      if (await check()) return true
-      await again.click()
-      return false
-    },
-    deadlineMs,
-    500,
-  )
+  try {
+    await until(
+      what,
+      async () => {
+        await again.waitFor({ timeout: 120_000 })
+        await overviewCard().waitFor({ timeout: 120_000 })
+        if (await check()) return true
+        await again.click()
+        return false
+      },
+      deadlineMs,
+      500,
+    )
+  } catch (err) {
+    // What the page showed last, and what the services answer now, for the report.
+    await page.screenshot({ path: screenshotPath('lab-schedule-overview-timeout'), fullPage: true })
+    const shown = await overviewCard().innerText({ timeout: 5_000 }).catch(() => '(no card)')
+    const answer = await call<OverviewJob[]>('getOverview', {}).catch((e: unknown) => String(e))
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nThe card showed:\n${shown}\ngetOverview now: ${JSON.stringify(answer)}`)
+  }
 }
 
 beforeAll(async () => {
@@ -240,7 +248,7 @@ describe('a schedule from the UI on the lab', () => {
       // A run that started just before the refusal may still succeed: wait for one that failed.
       await until('a run of the timer to fail after the key was refused', async () => runEndedSince(since, (r) => r !== 'success'), WAIT_FOR_TIMER_MS, 5_000)
       // The person's Overview reads the hosts again; the failure is notified then.
-      await overviewUntil('the Overview to show the failed run', async () => /Failed/.test((await row('Last run').textContent()) ?? ''), 120_000)
+      await overviewUntil('the Overview to show the failed run', async () => /Failed/.test((await row('Last run').textContent()) ?? ''), 240_000)
     } finally {
       await acceptNasKeyAgain()
     }
