@@ -110,6 +110,26 @@ describe('overview', () => {
     }
   }, 60_000)
 
+  it('Check again reads the hosts again and shows the new answer, the button waiting for it', async () => {
+    const app = await openApp(browser, testApp.url)
+    const { page } = app
+    try {
+      await card(page).waitFor()
+      // A run recorded since the page read the hosts (no event about it): only a new reading shows it.
+      testApp.context.config.update((c) => {
+        c.runs.push(failed('run-4', '2026-11-28T02:30:00.000Z', 'The off-site box refused the receive.', 'Check the receive user on the off-site box.'))
+      })
+      await page.getByRole('button', { name: 'Check again' }).click()
+      await card(page).getByText('The last backup (started from this app) failed: The off-site box refused the receive. Check the receive user on the off-site box.', { exact: true }).waitFor()
+      await page.getByRole('button', { name: 'Check again' }).waitFor()
+      expect(await page.getByRole('button', { name: 'Check again' }).isEnabled()).toBe(true)
+      expect(await page.getByRole('region', { name: 'Backups' }).getAttribute('aria-busy')).toBe('false')
+      expect(app.problems).toEqual([])
+    } finally {
+      await app.close()
+    }
+  }, 60_000)
+
   it('with notifications of failures turned off, a failed run raises none', async () => {
     await call('updateSettings', { notifyOnFailure: false })
     const app = await openApp(browser, testApp.url)
