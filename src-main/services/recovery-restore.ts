@@ -244,7 +244,7 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
   const offsiteRoots = (items: readonly Item[]): DatasetName[] => [...new Set(items.filter((i) => i.source.raw && i.source.dataset.encryptionRoot).map((i) => i.source.dataset.encryptionRoot!))]
 
   /** Checks each passphrase on the off-site box with `load-key -n` (loads nothing there). */
-  async function keyBlockers(p: Prepared, input: Input, save: boolean): Promise<Blocker[]> {
+  async function keyBlockers(p: Prepared, input: Input, save: boolean, verified = new Set<DatasetName>()): Promise<Blocker[]> {
     const blockers: Blocker[] = []
     for (const root of offsiteRoots(p.items)) {
       const pass = await toolkit.passphraseFor(p.offsiteHost.id, root, input.passphrases)
@@ -260,7 +260,10 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
           cause: error.code === 'ZFS_KEY_INCORRECT' ? `The passphrase for ${root} is wrong, so the restored copy could not be unlocked.` : error.cause,
           fix: error.code === 'ZFS_KEY_INCORRECT' ? `Type the passphrase of ${root} again (the one set when it was encrypted on the NAS), or restore without unlocking and mounting.` : error.fix,
         })
-      } else if (!error && save) await toolkit.save(p.offsiteHost.id, root, pass)
+      } else if (!error) {
+        verified.add(root)
+        if (save) await toolkit.save(p.offsiteHost.id, root, pass)
+      }
     }
     return blockers
   }
@@ -338,37 +341,45 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
   /** Relays one dataset's stream from the off-site box to the NAS; resolves with the bytes relayed. */
   async function relay(p: Prepared, item: Item, op: RecoveryOperation, before: number, rate: number | null): Promise<number> {
     const stop = new AbortController()
-    const onCancel = () => stop.abort()
-    op.signal.addEventListener('abort', onCancel, { once: true })
     let relayed = 0
     const started = Date.now()
+    const sendSpec = item.resumeToken ? restoreResumeSendCommand(item.resumeToken) : restoreSendCommand(item.source.snapshot.full, item.source.raw)
+    const send = await p.offsite.execStream(sendSpec.argv, { signal: stop.signal })
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        relayed += chunk.length
+        op.update({ bytesDone: before + relayed })
+        const wait = throttleDelayMs(relayed, Date.now() - started, rate)
+        if (wait > 0) setTimeout(() => callback(null, chunk), wait)
+        else callback(null, chunk)
+      },
+    })
+    send.stdout.pipe(meter)
+    // Stops the relay at once: zfs send may have finished long ago, its stream waiting in
+    // the SSH window, so killing it is not enough. The NAS's receive then sees its input
+    // end, keeps what arrived (-s) and exits; zfs receive itself is never killed.
+    const halt = () => {
+      stop.abort()
+      send.stdout.unpipe(meter)
+      send.stdout.destroy()
+      if (!meter.writableEnded) meter.end()
+    }
+    const onCancel = () => halt()
+    op.signal.addEventListener('abort', onCancel, { once: true })
+    if (op.signal.aborted) halt()
     try {
-      const sendSpec = item.resumeToken ? restoreResumeSendCommand(item.resumeToken) : restoreSendCommand(item.source.snapshot.full, item.source.raw)
-      const send = await p.offsite.execStream(sendSpec.argv, { signal: stop.signal })
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          relayed += chunk.length
-          op.update({ bytesDone: before + relayed })
-          const wait = throttleDelayMs(relayed, Date.now() - started, rate)
-          if (wait > 0) setTimeout(() => callback(null, chunk), wait)
-          else callback(null, chunk)
-        },
-      })
-      send.stdout.pipe(meter)
       let receive
       try {
-        // No signal here: a cancel kills the send, and the receive, seeing its input end,
-        // keeps what arrived (-s) and exits. Killing zfs receive itself is not needed.
         receive = await p.nas.execStream(restoreReceiveCommand(item.target).argv, { stdin: meter })
       } catch (err) {
-        stop.abort()
+        halt()
         await send.done
         throw err
       }
       receive.stdout.resume()
       // A receive that gave up reads no more: stop the send, or it waits on backpressure forever.
       const received = receive.done.then((o) => {
-        if (!exitedWith(o, 0)) stop.abort()
+        if (!exitedWith(o, 0)) halt()
         return o
       })
       const [sent, got] = await Promise.all([send.done, received])
@@ -390,7 +401,7 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
   }
 
   /** Unlocks (every passphrase checked first: a wrong one unlocks nothing) and mounts the restored datasets. */
-  async function unlockAndMount(p: Prepared, input: Input, done: string[]): Promise<Map<string, { mounted: boolean; mountpoint: string | null }>> {
+  async function unlockAndMount(p: Prepared, input: Input, verified: ReadonlySet<DatasetName>, done: string[]): Promise<Map<string, { mounted: boolean; mountpoint: string | null }>> {
     const targets = p.items.map((i) => i.target)
     const state = parseRestoredState(await p.nas.run(restoredStateCommand(targets)))
     const roots = new Map<DatasetName, DatasetName>() // NAS root → off-site root
@@ -405,7 +416,8 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
     const passes: Array<{ root: DatasetName; value: string }> = []
     for (const [root, offsiteRoot] of roots) {
       const pass = await toolkit.passphraseFor(p.offsiteHost.id, offsiteRoot, input.passphrases)
-      const error = pass ? await toolkit.dryRun(p.nas, root, pass.value) : toolkit.missingPassphrase(offsiteRoot)
+      // Checked on the off-site box before the copy (the same key), else checked here first.
+      const error = !pass ? toolkit.missingPassphrase(offsiteRoot) : verified.has(offsiteRoot) ? null : await toolkit.dryRun(p.nas, root, pass.value)
       if (error && error.code !== 'ZFS_KEY_ALREADY_LOADED') {
         done.push(`Did not unlock or mount anything: ${error.code === 'ZFS_KEY_INCORRECT' ? `the passphrase for ${root} is wrong.` : error.cause} Unlock and mount it on the NAS later (zfs load-key, zfs mount).`)
         return new Map(targets.map((t) => [t, { mounted: false, mountpoint: null }]))
@@ -446,7 +458,8 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
         const p = await prepare(input)
         const blockers = [...p.blockers]
         // Keys are checked before anything is copied, so a wrong passphrase costs no transfer.
-        if (blockers.length === 0 && input.mount) blockers.push(...(await keyBlockers(p, input, true)))
+        const verified = new Set<DatasetName>()
+        if (blockers.length === 0 && input.mount) blockers.push(...(await keyBlockers(p, input, true, verified)))
         const first = blockers[0]
         if (first) throw new AppFailure(appError(first.code as AppError['code'], first.cause, first.fix, blockers.length > 1 ? blockers.map((b) => b.cause).join('\n') : undefined))
         const shown = plan(p, input, [])
@@ -481,7 +494,7 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
         let mounts = new Map<string, { mounted: boolean; mountpoint: string | null }>()
         if (input.mount) {
           op.update({ phase: 'unlocking' })
-          mounts = await unlockAndMount(p, input, done)
+          mounts = await unlockAndMount(p, input, verified, done)
         }
         const result: RestoreResult = {
           operationId,
