@@ -13,6 +13,7 @@ import { EventBus } from './event-bus'
 import type { HostServices } from './hosts-service'
 import type { RunServices } from './runs-service'
 import type { Notifier } from './notifier'
+import type { RecoveryOperations } from './recovery-operations'
 import type { FireDrillInterval } from './fire-drill'
 import type { AppInfo } from '../shared/contract'
 
@@ -66,6 +67,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
   let runs: RunServices | undefined
   let notifier: Notifier | undefined
   let fireDrillInterval: FireDrillInterval | undefined
+  let operations: RecoveryOperations | undefined
   const services = createServices({
     info,
     config,
@@ -77,6 +79,7 @@ export function createAppContext(options: AppContextOptions): AppContext {
     onRunServices: (r) => (runs = r),
     onNotifier: (n) => (notifier = n),
     onFireDrillInterval: (i) => (fireDrillInterval = i),
+    onRecoveryOperations: (o) => (operations = o),
     downloadsDir: options.downloadsDir ?? join(homedir(), 'Downloads', 'ZFS Offsite'),
     ...(options.progressTickMs ? { progressTickMs: options.progressTickMs } : {}),
     ...(options.runLivenessMs ? { runLivenessMs: options.runLivenessMs } : {}),
@@ -91,6 +94,8 @@ export function createAppContext(options: AppContextOptions): AppContext {
   fireDrillInterval?.start()
   const dispose = (): void => {
     fireDrillInterval?.stop()
+    // A download or restore still going is told to stop (a restore resumes next time).
+    operations?.dispose()
     made.dispose()
     runs?.dispose()
     hosts?.dispose()

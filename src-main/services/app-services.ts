@@ -15,7 +15,7 @@ import { createScheduleServices } from './schedule-service'
 import { createOverviewService } from './overview-service'
 import { createNotifier, type Notifier } from './notifier'
 import { createRecoveryServices, createRecoveryToolkit } from './recovery-service'
-import { createRecoveryOperations } from './recovery-operations'
+import { createRecoveryOperations, type RecoveryOperations } from './recovery-operations'
 import { createRecoveryRestoreServices } from './recovery-restore'
 import { createRecoveryDownloadServices } from './recovery-download'
 import { createFireDrillServices, type FireDrillInterval } from './fire-drill'
@@ -53,6 +53,8 @@ export interface ServiceDeps {
   readonly downloadsDir: string
   /** Receives the fire drills' interval so the owner can start it and stop it on shutdown. */
   readonly onFireDrillInterval?: (interval: FireDrillInterval) => void
+  /** Receives the recovery operations (downloads, restores) so the owner can stop them on shutdown. */
+  readonly onRecoveryOperations?: (operations: RecoveryOperations) => void
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -89,6 +91,7 @@ export function createServices(deps: ServiceDeps): Services {
   const download = createRecoveryDownloadServices({ ...recoveryWork, downloadsDir: deps.downloadsDir })
   const fireDrills = createFireDrillServices({ ...recoveryWork, looks: recovery })
   deps.onFireDrillInterval?.(fireDrills.interval)
+  deps.onRecoveryOperations?.(operations)
 
   // The overview reads the schedule's status through the services object itself (getJobSchedule).
   let self: Services | undefined
