@@ -153,7 +153,7 @@ describe('disaster recovery through the Recovery screen', () => {
     await keys.getByText(needed, { exact: true }).waitFor({ timeout: 60_000 })
     const alert = keys.getByRole('alert').filter({ hasText: 'No passphrase for backup/nas/secret is in the keychain.' })
     expect(await alert.textContent()).toContain('Type the passphrase of backup/nas/secret')
-    for (const root of roots) await keys.getByLabel(`Passphrase for ${root}`).waitFor()
+    for (const root of roots) await keys.getByLabel(`Passphrase for ${root}`, { exact: true }).waitFor()
     expect(await keys.getByRole('button', { name: 'Look at the files (read-only)' }).isEnabled()).toBe(false)
     expect(await keys.getByRole('button', { name: 'Restore to a NAS' }).isEnabled()).toBe(false)
     expect(await offsiteFootprint()).toEqual(before)
@@ -161,10 +161,10 @@ describe('disaster recovery through the Recovery screen', () => {
 
   it('says a typed passphrase is wrong, saves nothing, empties the field and loads or mounts nothing', async () => {
     const keys = step('2. Check the passphrases')
-    const field = keys.getByLabel('Passphrase for backup/nas/secret')
+    const field = keys.getByLabel('Passphrase for backup/nas/secret', { exact: true })
     expect(await field.getAttribute('type')).toBe('password')
-    for (const root of roots) await keys.getByLabel(`Passphrase for ${root}`).fill(WRONG)
-    await keys.getByLabel('Save the passphrase for backup/nas/secret to the keychain once it is found right').check()
+    for (const root of roots) await keys.getByLabel(`Passphrase for ${root}`, { exact: true }).fill(WRONG)
+    await keys.getByLabel('Save the passphrase for backup/nas/secret to the keychain once it is found right', { exact: true }).check()
     await keys.getByRole('button', { name: 'Check passphrases' }).click()
     await keys.getByRole('table', { name: 'Passphrases this backup needs' }).getByText('Wrong passphrase').first().waitFor({ timeout: 60_000 })
     const alert = keys.getByRole('alert').filter({ hasText: 'backup/nas/secret' }).first()
@@ -178,8 +178,8 @@ describe('disaster recovery through the Recovery screen', () => {
   it('checks the right passphrases without loading them and saves them to the keychain', async () => {
     const keys = step('2. Check the passphrases')
     for (const root of roots) {
-      await keys.getByLabel(`Passphrase for ${root}`).fill(PASSPHRASE)
-      await keys.getByLabel(`Save the passphrase for ${root} to the keychain once it is found right`).check()
+      await keys.getByLabel(`Passphrase for ${root}`, { exact: true }).fill(PASSPHRASE)
+      await keys.getByLabel(`Save the passphrase for ${root} to the keychain once it is found right`, { exact: true }).check()
     }
     await keys.getByRole('button', { name: 'Check passphrases' }).click()
     await keys.getByText(/and every one unlocks it\.$/).waitFor({ timeout: 60_000 })

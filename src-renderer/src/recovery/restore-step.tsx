@@ -73,6 +73,8 @@ export function RestoreStep({ choice, typed, nasHosts, offsiteName, restored, na
 
   const preview = async () => {
     setStopped(false)
+    // The last preview goes while the new one is worked out: no stale blocker or size is shown.
+    setPlan(null)
     const answer = await previewing.run(() => api().previewRestore(input))
     if (answer) setPlan({ key, plan: answer })
   }

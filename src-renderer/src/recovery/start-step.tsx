@@ -1,7 +1,7 @@
 // Step 1, "Choose the backup": the off-site box (reached directly when the NAS is gone),
 // where the backups are on it, then a backup and one of its snapshots with dates and
 // sizes. Reads only. Looks left open on the box are listed to go on with or to end.
-import { useId, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { api } from '../api'
 import { ConfirmDialog } from '../components/confirm-dialog'
 import { ErrorNotice } from '../components/error-notice'
@@ -62,6 +62,12 @@ export function StartStep(props: StartStepProps) {
     const newest = keep?.snapshots.at(-1)
     if (!keep?.snapshots.some((s) => `${keep.name}@${s.name}` === snapshot)) setSnapshot(newest && keep ? `${keep.name}@${newest.name}` : '')
   }
+
+  // Back from a later step shows the same list again, read afresh (looks may have changed).
+  useEffect(() => {
+    if (initial !== null) void read()
+    // Once, when the step opens with a choice made before.
+  }, [])
 
   const datasets = list?.datasets.filter((d) => d.snapshots.length > 0) ?? []
   const dataset = datasets.find((d) => d.name === datasetName)
