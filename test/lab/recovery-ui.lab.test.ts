@@ -185,6 +185,8 @@ describe('disaster recovery through the Recovery screen', () => {
     await keys.getByText(/and every one unlocks it\.$/).waitFor({ timeout: 60_000 })
     const saved = await call<PassphraseRef[]>('listPassphrases', {})
     expect(saved.map((r) => r.dataset).sort()).toEqual([...roots].sort())
+    // The screen's own list of saved passphrases shows them too.
+    for (const root of roots) await page.getByRole('list', { name: 'Saved passphrases' }).getByText(root, { exact: true }).waitFor()
     expect(await page.content()).not.toContain(PASSPHRASE)
     expect(await offsiteFootprint()).toEqual(before)
   })
@@ -281,6 +283,7 @@ describe('disaster recovery through the Recovery screen', () => {
       .toBe(1)
     await page.screenshot({ path: screenshotPath('lab-recovery-restored'), fullPage: true })
     expect(seen.some((v) => v > 0 && v < 100)).toBe(true)
+    expect(await bar.getAttribute('aria-valuenow')).toBe('100')
     expect(await finished.textContent()).toContain('later backups go on incrementally')
 
     expect(await checksums('/tank/secret')).toBe(original)

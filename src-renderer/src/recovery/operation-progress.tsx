@@ -29,7 +29,8 @@ export interface OperationProgressProps {
 export function OperationProgress({ label, progress: p, running, cancelling, cancelLabel, onCancel }: OperationProgressProps) {
   if (!running && !p) return null
   const done = p?.phase === 'done'
-  const percent = p?.bytesTotal ? (p.bytesDone / p.bytesTotal) * 100 : done ? 100 : undefined
+  // Done is whole even when the estimate was a little off (zfs send -nvP estimates the stream).
+  const percent = done ? 100 : p?.bytesTotal ? (p.bytesDone / p.bytesTotal) * 100 : undefined
   const amount = p ? (p.bytesTotal !== null ? `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}` : `${formatBytes(p.bytesDone)} copied`) : 'Starting…'
   return (
     <div className="recovery-progress">

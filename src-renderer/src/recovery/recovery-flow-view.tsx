@@ -16,11 +16,13 @@ export interface RecoveryFlowViewProps {
   readonly hosts: readonly Host[]
   readonly jobs: readonly Job[]
   readonly navigate: Navigate
+  /** A passphrase typed in the flow was saved to the keychain (the screen's list shows it). */
+  onPassphrasesSaved(): void
 }
 
 const ORDER: readonly RecoveryStep[] = ['start', 'keys', 'look', 'restore', 'cleanup']
 
-export function RecoveryFlowView({ hosts, jobs, navigate }: RecoveryFlowViewProps) {
+export function RecoveryFlowView({ hosts, jobs, navigate, onPassphrasesSaved }: RecoveryFlowViewProps) {
   const [state, dispatch] = useReducer(recoveryFlow, initialRecoveryFlow)
   const [typed, setTyped] = useState<readonly TypedPassphrase[]>([])
   const offsiteHosts = hosts.filter((h) => h.role === 'offsite')
@@ -71,6 +73,7 @@ export function RecoveryFlowView({ hosts, jobs, navigate }: RecoveryFlowViewProp
             hostNames={hostNames}
             onChecked={(keys, keep) => {
               setTyped(keep)
+              if (keys.roots.some((r) => r.saved)) onPassphrasesSaved()
               dispatch({ type: 'keys-checked', keys })
             }}
             onLook={() => dispatch({ type: 'go', step: 'look' })}

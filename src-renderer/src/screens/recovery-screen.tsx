@@ -64,7 +64,7 @@ export function RecoveryScreen({ navigate, focusHeading }: RecoveryScreenProps) 
       {hosts.state.status === 'ready' && jobs.state.status === 'ready' ? (
         <section aria-label="Disaster recovery">
           <h2>Get your data back</h2>
-          <RecoveryFlowView hosts={hostList} jobs={jobList} navigate={navigate} />
+          <RecoveryFlowView hosts={hostList} jobs={jobList} navigate={navigate} onPassphrasesSaved={saved.reload} />
         </section>
       ) : null}
 
