@@ -197,7 +197,7 @@ describe('a schedule from the UI on the lab', () => {
     expect((await lab.nas.run(`test -e /etc/systemd/system/${unitNames(job.id).timer}`, { allowFail: true })).code).not.toBe(0)
 
     await panel.getByRole('button', { name: 'Save schedule' }).click()
-    const readBack = panel.getByRole('definition').filter({ hasText: /^Every day, 720 times a day/ })
+    const readBack = panel.getByRole('definition').filter({ hasText: /^Every 2 minutes, NAS time/ })
     await readBack.waitFor({ timeout: 180_000 })
     expect(await readBack.getByText('On', { exact: true }).count()).toBe(1)
     await page.screenshot({ path: screenshotPath('lab-schedule-saved'), fullPage: true })

@@ -304,6 +304,23 @@ export interface ScheduleWords {
   readonly detail: string
 }
 
+/**
+ * Times of day one step apart all round the clock, in words ("every 2 minutes", "every
+ * hour at 15 minutes past"); null when they are not (then the times are counted instead).
+ */
+function evenlySpaced(times: readonly number[]): string | null {
+  if (times.length < 2) return null
+  const step = times[1]! - times[0]!
+  for (let i = 2; i < times.length; i++) if (times[i]! - times[i - 1]! !== step) return null
+  if (24 * 60 - times[times.length - 1]! + times[0]! !== step) return null
+  if (step % 60 === 0) {
+    const hours = step / 60
+    const past = times[0]! % 60
+    return `every ${hours === 1 ? 'hour' : `${hours} hours`} ${past === 0 ? 'on the hour' : `at ${past} minutes past`}`
+  }
+  return `every ${step} minutes${times[0] === 0 ? '' : `, from ${clock(times[0]!)}`}`
+}
+
 /** The schedule in plain words, in the host's time. */
 export function describeSchedule(schedule: Schedule, options: DescribeOptions = {}): ScheduleResult<ScheduleWords> {
   const spec = calendarSpec(schedule)
@@ -311,7 +328,8 @@ export function describeSchedule(schedule: Schedule, options: DescribeOptions = 
   const s = spec.value
   const zone = `${options.hostLabel ?? 'NAS'} time${options.timeZone ? ` (${options.timeZone})` : ''}`
   const times = timesOfDay(s)
-  const timeList = times.length <= 6 ? `at ${listWords(times.map(clock))}` : `${times.length} times a day, from ${clock(times[0]!)} to ${clock(times[times.length - 1]!)}`
+  const even = evenlySpaced(times)
+  const timeList = times.length <= 6 ? `at ${listWords(times.map(clock))}` : (even ?? `${times.length} times a day, from ${clock(times[0]!)} to ${clock(times[times.length - 1]!)}`)
   const detail = `${timeList}, ${zone}`
   if (schedule.kind === 'nightly') return { ok: true, value: { summary: `Every night at ${clock(times[0]!)}, ${zone}`, detail } }
   if (schedule.kind === 'every-hours') {
@@ -331,6 +349,8 @@ export function describeSchedule(schedule: Schedule, options: DescribeOptions = 
   }
   if (s.months.kind !== 'any') parts.push(`in ${listWords(expand(s.months, 1, 12).map((m) => MONTH_NAMES[m - 1]!))}`)
   else if (s.days.kind !== 'any') parts.push('of every month')
+  // "Every 2 minutes", not "Every day, every 2 minutes".
+  if (times.length > 6 && even && parts.length === 1 && parts[0] === 'Every day') return { ok: true, value: { summary: `${even[0]!.toUpperCase()}${even.slice(1)}, ${zone}`, detail } }
   return { ok: true, value: { summary: `${parts.join(' ')}, ${timeList}, ${zone}`, detail } }
 }
 

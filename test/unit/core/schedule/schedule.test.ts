@@ -49,7 +49,7 @@ describe('presets', () => {
     expect(value(onCalendarValue(one))).toBe('*-*-* *:15:00')
     expect(value(cronTime(one))).toBe('15 * * * *')
     expect(value(describeSchedule(one)).summary).toBe('Every hour')
-    expect(value(describeSchedule(one)).detail).toBe('24 times a day, from 00:15 to 23:15, NAS time')
+    expect(value(describeSchedule(one)).detail).toBe('every hour at 15 minutes past, NAS time')
     const day: Schedule = { kind: 'every-hours', hours: 24, minute: 0 }
     expect(value(onCalendarValue(day))).toBe('*-*-* 00:00:00')
     expect(value(describeSchedule(day, berlin)).summary).toBe('Every day at 00:00, NAS time (Europe/Berlin)')
@@ -124,6 +124,12 @@ describe('custom calendar expressions', () => {
     expect(value(describeSchedule({ kind: 'custom', onCalendar: 'Sat,Sun 10:00' })).summary).toBe('On Saturday and Sunday, at 10:00, NAS time')
     expect(value(describeSchedule({ kind: 'custom', onCalendar: '*-*-1,15 03:00' })).summary).toBe('On the 1st and 15th of every month, at 03:00, NAS time')
     expect(value(describeSchedule({ kind: 'custom', onCalendar: '*-*-* 2,14:00' })).summary).toBe('Every day, at 02:00 and 14:00, NAS time')
+    // Evenly spaced all round the clock: the step, not a count of times.
+    expect(value(describeSchedule({ kind: 'custom', onCalendar: '*:0/2' })).summary).toBe('Every 2 minutes, NAS time')
+    expect(value(describeSchedule({ kind: 'custom', onCalendar: '*:5/20' })).detail).toBe('every 20 minutes, from 00:05, NAS time')
+    expect(value(describeSchedule({ kind: 'custom', onCalendar: 'Mon..Fri *:0/30' })).summary).toBe('Monday to Friday, every 30 minutes, NAS time')
+    // Not even (a gap over midnight): counted.
+    expect(value(describeSchedule({ kind: 'custom', onCalendar: '*-*-* 8,9,10,11,12,13,14:00' })).detail).toBe('7 times a day, from 08:00 to 14:00, NAS time')
   })
 
   it('has no cron line for weekdays combined with days of the month, and says so', () => {
