@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog'
 import { ErrorNotice } from '../components/error-notice'
 import { useApiAction } from '../hooks/use-api-action'
 import type { EndLook, Look, RestoreResult } from '../../../src-main/shared/recovery'
+import { endCommands } from './look-step'
 import { RecoveryStep, type HostNames } from './recovery-step'
 
 export interface CleanupStepProps {
@@ -37,16 +38,7 @@ export function CleanupStep({ look, ended, restored, hostNames, onEnded, onStart
           are locked again. The backups themselves, a restore on the NAS and files you downloaded all stay.
         </p>
       }
-      commands={
-        look
-          ? [
-              { host: 'offsite', purpose: 'Unmounts the look', kind: 'change', command: `zfs unmount ${look.clone}` },
-              { host: 'offsite', purpose: 'Destroys the temporary clone', kind: 'change', command: `zfs destroy ${look.clone}` },
-              { host: 'offsite', purpose: 'Removes the empty folder', kind: 'change', command: `rmdir ${look.mountpoint}` },
-              ...look.keysLoaded.map((k) => ({ host: 'offsite' as const, purpose: `Locks ${k} again`, kind: 'change' as const, command: `zfs unload-key ${k}` })),
-            ]
-          : []
-      }
+      commands={look ? endCommands(look) : []}
     >
       {ending.error ? <ErrorNotice error={ending.error} /> : null}
       {look ? (

@@ -45,7 +45,8 @@ function startCommands(choice: RecoveryChoice): ShownCommand[] {
   return list
 }
 
-function endCommands(look: Look): ShownCommand[] {
+/** What ending a look runs (also shown by the clean-up step). */
+export function endCommands(look: Look): ShownCommand[] {
   return [
     { host: 'offsite', purpose: 'Unmounts the look', kind: 'change', command: `zfs unmount ${look.clone}` },
     { host: 'offsite', purpose: 'Destroys the temporary clone (only a look’s clone; the backup stays)', kind: 'change', command: `zfs destroy ${look.clone}` },
