@@ -29,6 +29,7 @@ import {
   type LookRecord,
 } from '../core/recovery/look'
 import { passphraseCandidates } from '../core/recovery/passphrase-sources'
+import { checkKeysShown, endLookShown, listBackupsShown, startLookShown } from '../core/recovery/shown-commands'
 import { requiredKeys, SnapshotNotFoundError, type RequiredRoot } from '../core/recovery/required-keys'
 import { passphraseAccount } from '../core/secrets/accounts'
 import type { SecretStore } from '../core/secrets/secret-store'
@@ -43,7 +44,7 @@ import type { ParsedInput } from './app-services'
 import type { HostServices } from './hosts-service'
 
 type ServiceImpl<M extends MethodName> = (input: ParsedInput<M>) => Promise<MethodOutput<M>>
-export type RecoveryMethod = 'listBackups' | 'checkRecoveryKeys' | 'startLook' | 'browseLook' | 'endLook'
+export type RecoveryMethod = 'listBackups' | 'checkRecoveryKeys' | 'startLook' | 'browseLook' | 'endLook' | 'previewRecoveryStep'
 
 export interface RecoveryServiceDeps {
   readonly config: ConfigStore
@@ -327,6 +328,28 @@ export function createRecoveryServices(deps: RecoveryServiceDeps, toolkit: Recov
           modifiedAt: new Date(e.modifiedMs).toISOString(),
           ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}),
         })),
+      }
+    },
+
+    async previewRecoveryStep(input) {
+      switch (input.step) {
+        case 'list':
+          return { commands: listBackupsShown(datasetOrFail(input.parent)) }
+        case 'keys':
+          return { commands: checkKeysShown(input.encryptionRoots.map(datasetOrFail)) }
+        case 'look':
+          return { commands: startLookShown(datasetOrFail(input.parent), snapshotOrFail(input.snapshot), input.keyToLoad === null ? null : datasetOrFail(input.keyToLoad)) }
+        case 'end-look': {
+          const { look } = input
+          if (!isLookId(look.lookId)) throw fail('INVALID_INPUT', 'That is not a look’s id.', 'End a look from the list of looks.')
+          const record = { name: datasetOrFail(look.clone), origin: look.snapshot, mountpoint: look.mountpoint, mounted: look.mounted, lookId: look.lookId, keysLoaded: look.keysLoaded.map(datasetOrFail) }
+          try {
+            return { commands: endLookShown(record) }
+          } catch (err) {
+            if (err instanceof RefusedCloneError) throw fail('RECOVERY_NOT_A_LOOK', `${look.clone} is not a look’s clone made by this app.`, 'End a look from the list of looks.')
+            throw err
+          }
+        }
       }
     },
 

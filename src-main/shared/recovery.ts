@@ -326,6 +326,16 @@ export const FireDrillSchema = z.object({
 })
 export type FireDrill = z.infer<typeof FireDrillSchema>
 
+/** Which step's commands to show, with what that step is given. */
+export const RecoveryStepPreviewSchema = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('list'), parent: datasetName }).strict(),
+  z.object({ step: z.literal('keys'), encryptionRoots: z.array(datasetName).max(256) }).strict(),
+  /** `keyToLoad`: the snapshot's encryption root when its key is not loaded yet; null otherwise. */
+  z.object({ step: z.literal('look'), parent: datasetName, snapshot: snapshotName, keyToLoad: datasetName.nullable() }).strict(),
+  z.object({ step: z.literal('end-look'), look: LookSchema }).strict(),
+])
+export type RecoveryStepPreview = z.input<typeof RecoveryStepPreviewSchema>
+
 export const recoveryMethods = {
   /** The backups under a parent on the off-site box: datasets, snapshots with dates and sizes, keys; and any looks left. */
   listBackups: { input: z.object({ hostId: z.string(), parent: datasetName }).strict(), output: BackupListSchema },
@@ -346,6 +356,8 @@ export const recoveryMethods = {
   cancelRecoveryOperation: { input: z.object({ operationId: OperationIdSchema }).strict(), output: z.object({ operationId: z.string(), cancelled: z.boolean() }) },
   /** Checks, restoring nothing, that the keychain's passphrases unlock the job's off-site copy and that its newest snapshot mounts read-only. */
   runFireDrill: { input: z.object({ jobId: z.string() }).strict(), output: FireDrillSchema },
+  /** What a recovery step runs on the off-site box, built by the commands the services run; asks no host. */
+  previewRecoveryStep: { input: RecoveryStepPreviewSchema, output: z.object({ commands: z.array(ShownCommandSchema) }) },
   /** The last fire drill of each job. */
   listFireDrills: { input: z.object({}).strict(), output: z.array(FireDrillSchema) },
 } as const

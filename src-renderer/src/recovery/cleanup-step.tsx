@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog'
 import { ErrorNotice } from '../components/error-notice'
 import { useApiAction } from '../hooks/use-api-action'
 import type { EndLook, Look, RestoreResult } from '../../../src-main/shared/recovery'
-import { endCommands } from './look-step'
+import { useStepCommands } from './use-step-commands'
 import { RecoveryStep, type HostNames } from './recovery-step'
 
 export interface CleanupStepProps {
@@ -21,6 +21,7 @@ export interface CleanupStepProps {
 export function CleanupStep({ look, ended, restored, hostNames, onEnded, onStartOver }: CleanupStepProps) {
   const ending = useApiAction()
   const [asking, setAsking] = useState(false)
+  const commands = useStepCommands(look ? { step: 'end-look', look } : null)
 
   const end = async (l: Look) => {
     const answer = await ending.run(() => api().endLook({ hostId: l.hostId, lookId: l.lookId }))
@@ -38,7 +39,7 @@ export function CleanupStep({ look, ended, restored, hostNames, onEnded, onStart
           are locked again. The backups themselves, a restore on the NAS and files you downloaded all stay.
         </p>
       }
-      commands={look ? endCommands(look) : []}
+      commands={commands}
     >
       {ending.error ? <ErrorNotice error={ending.error} /> : null}
       {look ? (

@@ -11,6 +11,7 @@ import { TextField } from '../components/text-field'
 import { useApiAction } from '../hooks/use-api-action'
 import type { KeyCheck, RecoveryKeys } from '../../../src-main/shared/recovery'
 import { lookCanStart, type RecoveryChoice } from './recovery-flow'
+import { useStepCommands } from './use-step-commands'
 import { RecoveryStep, type HostNames } from './recovery-step'
 
 export interface TypedPassphrase {
@@ -76,6 +77,7 @@ export function KeysStep({ choice, keys, typed, hostNames, onChecked, onLook, on
     return [...typed.filter((t) => !fresh.some((f) => f.encryptionRoot === t.encryptionRoot)), ...fresh]
   }
   const roots = keys?.roots.map((r) => r.encryptionRoot) ?? (choice.dataset.encryptionRoot ? [choice.dataset.encryptionRoot] : [])
+  const commands = useStepCommands({ step: 'keys', encryptionRoots: roots })
 
   return (
     <RecoveryStep
@@ -90,13 +92,7 @@ export function KeysStep({ choice, keys, typed, hostNames, onChecked, onLook, on
           you type it here; it goes to ZFS on its standard input, never onto a command line or into a log.
         </p>
       }
-      commands={roots.map((root) => ({
-        host: 'offsite' as const,
-        purpose: `Checks the passphrase of ${root}; loads nothing`,
-        kind: 'check' as const,
-        command: `zfs load-key -n ${root}`,
-        input: 'the passphrase (from the keychain or typed here; never shown)',
-      }))}
+      commands={commands}
     >
       <p>
         Backup <span className="mono">{choice.snapshot}</span> on {hostNames.offsite}.

@@ -16,6 +16,7 @@ import { OperationProgress } from './operation-progress'
 import type { RecoveryChoice } from './recovery-flow'
 import { RecoveryStep, type HostNames } from './recovery-step'
 import { useRecoveryOperation } from './use-recovery-operation'
+import { useStepCommands } from './use-step-commands'
 
 export interface LookStepProps {
   readonly choice: RecoveryChoice
@@ -27,32 +28,11 @@ export interface LookStepProps {
   onBack(): void
 }
 
-function startCommands(choice: RecoveryChoice): ShownCommand[] {
+/** What starting a look, or ending the open one, runs: asked of the services. */
+function useLookCommands(choice: RecoveryChoice, look: Look | null): readonly ShownCommand[] {
   const { dataset, snapshot, parent } = choice
-  const keyRoot = dataset.encryptionRoot
-  const list: ShownCommand[] = []
-  if (dataset.encrypted && keyRoot && dataset.keyStatus !== 'available') {
-    list.push({ host: 'offsite', purpose: `Checks the passphrase of ${keyRoot}; loads nothing`, kind: 'check', command: `zfs load-key -n ${keyRoot}`, input: 'the passphrase (never shown)' })
-    list.push({ host: 'offsite', purpose: `Unlocks ${keyRoot} until the look ends`, kind: 'change', command: `zfs load-key ${keyRoot}`, input: 'the passphrase (never shown)' })
-  }
-  list.push({
-    host: 'offsite',
-    purpose: 'Makes a temporary read-only clone of the snapshot (the snapshot itself is not changed)',
-    kind: 'change',
-    command: `zfs clone -o readonly=on -o canmount=noauto -o mountpoint=/var/lib/zfs-offsite/look/<id> … ${snapshot} ${parent}/.zfs-offsite-look-<id>`,
-  })
-  list.push({ host: 'offsite', purpose: 'Mounts the clone read-only', kind: 'change', command: `zfs mount ${parent}/.zfs-offsite-look-<id>` })
-  return list
-}
-
-/** What ending a look runs (also shown by the clean-up step). */
-export function endCommands(look: Look): ShownCommand[] {
-  return [
-    { host: 'offsite', purpose: 'Unmounts the look', kind: 'change', command: `zfs unmount ${look.clone}` },
-    { host: 'offsite', purpose: 'Destroys the temporary clone (only a look’s clone; the backup stays)', kind: 'change', command: `zfs destroy ${look.clone}` },
-    { host: 'offsite', purpose: 'Removes the empty folder', kind: 'change', command: `rmdir ${look.mountpoint}` },
-    ...look.keysLoaded.map((k) => ({ host: 'offsite' as const, purpose: `Locks ${k} again`, kind: 'change' as const, command: `zfs unload-key ${k}` })),
-  ]
+  const keyToLoad = dataset.encrypted && dataset.encryptionRoot && dataset.keyStatus !== 'available' ? dataset.encryptionRoot : null
+  return useStepCommands(look ? { step: 'end-look', look } : { step: 'look', parent, snapshot, keyToLoad })
 }
 
 const join = (folder: string, name: string) => (folder === '' ? name : `${folder}/${name}`)
@@ -61,6 +41,7 @@ export function LookStep({ choice, look, typed, hostNames, onStarted, onEnded, o
   const starting = useApiAction()
   const ending = useApiAction()
   const [asking, setAsking] = useState(false)
+  const commands = useLookCommands(choice, look)
 
   const start = async () => {
     const opened = await starting.run(() =>
@@ -96,7 +77,7 @@ export function LookStep({ choice, look, typed, hostNames, onStarted, onEnded, o
           </p>
         )
       }
-      commands={look ? endCommands(look) : startCommands(choice)}
+      commands={commands}
     >
       <p>
         Backup <span className="mono">{choice.snapshot}</span> on {hostNames.offsite}.

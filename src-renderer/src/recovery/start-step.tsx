@@ -13,6 +13,7 @@ import type { Navigate } from '../navigation/screens'
 import type { Host, Job } from '../../../src-main/shared/model'
 import type { BackupList, EndLook, Look } from '../../../src-main/shared/recovery'
 import type { RecoveryChoice } from './recovery-flow'
+import { useStepCommands } from './use-step-commands'
 import { RecoveryStep, type HostNames } from './recovery-step'
 
 export interface StartStepProps {
@@ -42,6 +43,7 @@ export function StartStep(props: StartStepProps) {
   const firstHost = initial?.hostId ?? offsiteHosts[0]?.id ?? ''
   const [hostId, setHostId] = useState(firstHost)
   const [parent, setParent] = useState(initial?.parent ?? parentFor(firstHost, jobs))
+  const listCommands = useStepCommands(parent.trim() === '' ? null : { step: 'list', parent: parent.trim() })
   const [list, setList] = useState<BackupList | null>(null)
   const [datasetName, setDatasetName] = useState(initial?.dataset.name ?? '')
   const [snapshot, setSnapshot] = useState(initial?.snapshot ?? '')
@@ -99,9 +101,7 @@ export function StartStep(props: StartStepProps) {
           </p>
         </>
       }
-      commands={[
-        { host: 'offsite', purpose: 'Lists the backups, their snapshots and keys', kind: 'check', command: `zfs list -Hp -t filesystem,volume,snapshot,bookmark -o name,guid,creation,used,referenced,encryptionroot,keystatus,… -r ${parent.trim() || '<where the backups are>'}` },
-      ]}
+      commands={listCommands}
     >
       {offsiteHosts.length === 0 ? (
         <div className="notice notice-warn">
