@@ -24,6 +24,8 @@ import type { Host, Job, PassphraseRef, RunRecord } from '../../src-main/shared/
 
 const PASSPHRASE = 'the lab passphrase for the recovery screen'
 const WRONG = 'not the passphrase at all'
+/** What the NAS's passphrase becomes for the last fire drill. */
+const CHANGED = 'a new passphrase set on the NAS later'
 
 let lab: Lab
 let testApp: TestApp
@@ -40,11 +42,12 @@ let roots: string[]
 
 const { call } = apiCalls(() => testApp.context)
 const out = async (host: 'nas' | 'offsite', cmd: string) => (await lab[host].run(cmd)).stdout.trim()
+const offsiteKeys = () => out('offsite', 'zfs get -H -o name,value keystatus -t filesystem -r backup/nas')
 
 /** What no refused step and no look may change on the off-site box. */
 const offsiteFootprint = async () => ({
   datasets: await out('offsite', 'zfs list -Hp -t all -o name,guid -r backup'),
-  keys: await out('offsite', 'zfs get -H -o name,value keystatus -t filesystem -r backup/nas'),
+  keys: await offsiteKeys(),
   mounted: await out('offsite', "zfs list -H -o name,mounted -t filesystem -r backup | awk '$2 == \"yes\"'"),
   lookFolders: await out('offsite', 'ls -A /var/lib/zfs-offsite/look 2>/dev/null; true'),
 })
@@ -139,6 +142,16 @@ async function chooseTheBackup(): Promise<void> {
   expect(await start.getByLabel('Backup', { exact: true }).inputValue()).toBe('backup/nas/secret')
   expect(await start.getByRole('radio', { name: /^s1 — / }).isChecked()).toBe(true)
   await start.getByRole('button', { name: 'Next: check the passphrases' }).click()
+}
+
+/** Runs the job's fire drill from its Overview card and waits for the outcome; answers the card. */
+async function fireDrillOnOverview(outcome: 'Passed' | 'Failed') {
+  await goTo(page, 'Overview')
+  const card = page.getByRole('list', { name: 'Backups, one per job' }).getByRole('listitem', { name: 'Secret', exact: true })
+  await card.waitFor({ timeout: 60_000 })
+  await card.getByRole('button', { name: 'Run fire drill for Secret' }).click()
+  await card.getByRole('status', { name: 'Fire drill of Secret' }).getByText(outcome, { exact: true }).waitFor({ timeout: 120_000 })
+  return card
 }
 
 describe('disaster recovery through the Recovery screen', () => {
@@ -297,14 +310,29 @@ describe('disaster recovery through the Recovery screen', () => {
   })
 
   it('the fire drill passes on the Overview with the keychain’s passphrases and leaves nothing mounted or unlocked', async () => {
-    const keysBefore = await out('offsite', 'zfs get -H -o name,value keystatus -t filesystem -r backup/nas')
-    await goTo(page, 'Overview')
-    const card = page.getByRole('list', { name: 'Backups, one per job' }).getByRole('listitem', { name: 'Secret', exact: true })
-    await card.waitFor({ timeout: 60_000 })
-    await card.getByRole('button', { name: 'Run fire drill for Secret' }).click()
-    await card.getByRole('status', { name: 'Fire drill of Secret' }).getByText('Passed', { exact: true }).waitFor({ timeout: 120_000 })
+    const keysBefore = await offsiteKeys()
+    await fireDrillOnOverview('Passed')
     await page.screenshot({ path: screenshotPath('lab-recovery-fire-drill'), fullPage: true })
-    expect(await out('offsite', 'zfs get -H -o name,value keystatus -t filesystem -r backup/nas')).toBe(keysBefore)
+    expect(await offsiteKeys()).toBe(keysBefore)
+    expect(await out('offsite', 'zfs list -H -o name -r backup/nas | grep -c zfs-offsite-look; true')).toBe('0')
+    expect(app.problems).toEqual([])
+  })
+
+  it('after the passphrase is changed on the NAS and replicated, the fire drill fails clearly on the Overview, with a notification, and leaves nothing mounted or unlocked', async () => {
+    await lab.nas.run('zfs change-key tank/secret', { stdin: `${CHANGED}\n` })
+    await lab.nas.run('set -e; echo after the change > /tank/secret/changed.txt; zfs snapshot -r tank/secret@s3')
+    const run = await runToEnd(job.id)
+    expect(run.outcome, JSON.stringify(run.error)).toBe('succeeded')
+    // The new passphrase opens the off-site copy now; the one the screen saved does not.
+    expect((await lab.offsite.run('zfs load-key -n backup/nas/secret', { stdin: `${CHANGED}\n`, allowFail: true })).code).toBe(0)
+    const keysBefore = await offsiteKeys()
+    const card = await fireDrillOnOverview('Failed')
+    expect(await card.textContent()).toMatch(/no longer unlocks the off-site copy: it was changed on the NAS/)
+    const note = page.getByRole('log', { name: 'Notifications' }).getByRole('listitem').filter({ hasText: 'Fire drill for “Secret” failed' })
+    await note.waitFor({ timeout: 30_000 })
+    expect(await note.textContent()).toMatch(/no longer unlocks the off-site copy/)
+    await page.screenshot({ path: screenshotPath('lab-recovery-fire-drill-failed'), fullPage: true })
+    expect(await offsiteKeys()).toBe(keysBefore)
     expect(await out('offsite', 'zfs list -H -o name -r backup/nas | grep -c zfs-offsite-look; true')).toBe('0')
     expect(app.problems).toEqual([])
   })

@@ -12,7 +12,7 @@ export function NotificationLog() {
   return (
     <ol className="notification-log" role="log" aria-label="Notifications" hidden={items.length === 0}>
       {items.map((n, i) => (
-        <li key={`${items.length - i}`} className={`notice ${n.kind === 'run-failed' ? 'notice-error' : 'notice-warn'}`}>
+        <li key={`${items.length - i}`} className={`notice ${n.kind === 'copy-old' ? 'notice-warn' : 'notice-error'}`}>
           <p className="notice-title">{n.title}</p>
           <p>{n.body}</p>
         </li>
