@@ -237,7 +237,7 @@ function lagOf(job: Job, readings: JobReadings): { lag: OverviewJob['lag']; lags
 function horizonOf(horizons: readonly RetentionHorizon[]): OverviewJob['horizon'] {
   const h = worstHorizon(horizons)
   if (h === null) return null
-  return { level: h.level, at: h.prunedAt === null ? null : iso(h.prunedAt), words: h.words }
+  return { level: h.level, at: h.prunedAt === null ? null : iso(h.prunedAt), words: h.words, held: h.protectedBy === 'hold' }
 }
 
 function spaceOf(readings: JobReadings): OverviewJob['space'] {

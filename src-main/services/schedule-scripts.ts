@@ -45,18 +45,73 @@ export function fileMarker(jobId: string): string {
 /** The lines a scheduled run prints about itself (journal or cron log), read back by the app. */
 export const RUN_LINE = /^zfs-offsite: (run-start|run-end|busy) at=(\d+)(?: outcome=(\w+))?/
 
+export interface ScheduledSource {
+  /** syncoid's argv for this source (syncoidInvocations). */
+  readonly syncoid: readonly string[]
+  readonly source: string
+  readonly target: string
+  readonly recursive: boolean
+  /** Datasets at or below the source that syncoid leaves out: they get no hold either. */
+  readonly exclusions: readonly string[]
+}
+
 export interface ScheduledRunInput {
   readonly jobId: string
   readonly jobName: string
   readonly lockFile: string
-  /** One syncoid argv per source, run in order; the run fails when any fails, and goes on with the next. */
-  readonly invocations: readonly (readonly string[])[]
+  /** Run in order; the run fails when any syncoid fails, and goes on with the next. */
+  readonly sources: readonly ScheduledSource[]
+  /**
+   * After a source's syncoid succeeded: the job's hold tag (the one the app's own runs use)
+   * and the NAS's ssh to the off-site box as syncoid makes it (receiverSshArgv). Absent: no
+   * hold is moved.
+   */
+  readonly hold?: { readonly tag: string; readonly ssh: readonly string[] }
 }
+
+/**
+ * Moves the job's hold on the NAS to the newest snapshot the off-site box has (by GUID):
+ * the base of the next incremental, kept from sanoid's pruning the same way the app's own
+ * runs keep theirs. The off-site box is asked with the one query of syncoid's the
+ * receive-only wrapper admits (`zfs get -Hpd 1 -t snapshot guid,creation '<ds>'`); the
+ * newest NAS snapshot whose GUID it lists is the base, whatever the names say. The new
+ * hold is placed before the old ones are released: there is never a moment without one.
+ */
+const HOLD_FUNCTIONS = [
+  'hold_one() {',
+  '  local src=$1 dst=$2 got base snap refs',
+  '  got=$("${SSH[@]}" "zfs get -Hpd 1 -t snapshot guid,creation \'$dst\'" </dev/null 2>&1) || { echo "zfs-offsite: hold-failed $src: could not read the snapshots of $dst on the off-site box: $(tail -n 1 <<<"$got")"; return 1; }',
+  '  base=$(zfs list -H -p -o name,guid -t snapshot -s createtxg -d 1 "$src" | awk -F \'\\t\' \'NR == FNR { if ($2 == "guid") g[$3] = 1; next } ($2 in g) { b = $1 } END { print b }\' <(printf \'%s\\n\' "$got") -)',
+  // Nothing in common (yet): nothing to protect.
+  '  [ -n "$base" ] || return 0',
+  '  if ! zfs holds -H "$base" | cut -f 2 | grep -qxF "$TAG"; then',
+  '    zfs hold "$TAG" "$base" || { echo "zfs-offsite: hold-failed $base: zfs hold refused"; return 1; }',
+  '  fi',
+  '  zfs get -H -p -o name,value -t snapshot -d 1 userrefs "$src" | while IFS=$\'\\t\' read -r snap refs; do',
+  '    [ "$snap" != "$base" ] && [ "$refs" != 0 ] || continue',
+  '    if zfs holds -H "$snap" | cut -f 2 | grep -qxF "$TAG"; then zfs release "$TAG" "$snap" >/dev/null || echo "zfs-offsite: could not release the old hold on $snap"; fi',
+  '  done',
+  '  echo "zfs-offsite: base-held $base"',
+  '}',
+  // hold_base SOURCE TARGET RECURSIVE EXCLUDED...: every dataset syncoid copied.
+  'hold_base() {',
+  '  local src=$1 dst=$2 rec=$3 list ds ex skip; shift 3',
+  '  if [ "$rec" = 1 ]; then list=$(zfs list -H -o name -t filesystem,volume -r "$src") || return 1; else list=$src; fi',
+  '  while IFS= read -r ds; do',
+  '    skip=0',
+  '    for ex in "$@"; do case $ds in "$ex" | "$ex"/*) skip=1 ;; esac; done',
+  '    [ "$skip" = 0 ] || continue',
+  '    hold_one "$ds" "$dst${ds#"$src"}"',
+  '  done <<<"$list"',
+  '}',
+]
 
 /**
  * The scheduled run: takes the job's lock exactly as the app's own runs do (flock -n on the
  * same file, the owner written beside it), so an app run and a timer run never overlap; a
- * busy lock ends the run with 75, which the service unit counts as success.
+ * busy lock ends the run with 75, which the service unit counts as success. After each
+ * source's syncoid succeeds, the job's hold moves to the new base (HOLD_FUNCTIONS). A hold
+ * that cannot be placed is reported but does not fail the run: the copy itself arrived.
  */
 export function scheduledRunScript(input: ScheduledRunInput): string {
   const name = input.jobName.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim()
@@ -66,6 +121,9 @@ export function scheduledRunScript(input: ScheduledRunInput): string {
     'set -u',
     `LOCK=${quoteArg(checkRemotePath(input.lockFile))}`,
     'now() { date +%s; }',
+  ]
+  if (input.hold) lines.push(`TAG=${quoteArg(input.hold.tag)}`, `SSH=(${shellJoin(input.hold.ssh)})`, ...HOLD_FUNCTIONS)
+  lines.push(
     'exec 9>>"$LOCK"',
     'if ! flock -n 9; then',
     '  echo "zfs-offsite: busy at=$(now) owner=$(cat "$LOCK.owner" 2>/dev/null || echo unknown): another run of this job is going; this one steps aside"',
@@ -74,9 +132,10 @@ export function scheduledRunScript(input: ScheduledRunInput): string {
     'printf \'%s %s\\n\' scheduled "$$" > "$LOCK.owner"',
     'echo "zfs-offsite: run-start at=$(now)"',
     'failed=0',
-  ]
-  for (const argv of input.invocations) {
-    lines.push(`${shellJoin(argv)} </dev/null 2>&1 || { s=$?; echo "zfs-offsite: syncoid ended with status $s: ${argv[argv.length - 2] ?? ''}"; failed=1; }`)
+  )
+  for (const s of input.sources) {
+    const held = input.hold ? ` && { hold_base ${shellJoin([s.source, s.target, s.recursive ? '1' : '0', ...s.exclusions])} </dev/null 2>&1 || true; }` : ''
+    lines.push(`{ ${shellJoin(s.syncoid)} </dev/null 2>&1${held}; } || { s=$?; echo "zfs-offsite: syncoid ended with status $s: ${s.source}"; failed=1; }`)
   }
   lines.push(
     'rm -f "$LOCK.owner"',

@@ -37,7 +37,7 @@ import type { ParsedInput } from './app-services'
 import type { HostServices } from './hosts-service'
 import { findJob } from './jobs-service'
 import { DEFAULT_LOCK_DIR, lockFileFor } from './runs-service'
-import { syncoidInvocations } from '../core/replication/syncoid-command'
+import { receiverSshArgv, syncoidInvocations } from '../core/replication/syncoid-command'
 import {
   daemonReloadCommand,
   enableSanoidTimerCommand,
@@ -238,8 +238,15 @@ export function createScheduleServices(deps: ScheduleServiceDeps): { [M in Sched
       steps.push({ host: 'nas', purpose: 'Start sanoid’s own timer on the NAS, so it takes and prunes snapshots every 15 minutes', spec: enableSanoidTimerCommand(), undo: [disableSanoidTimerCommand()] })
     }
     // NAS: the scheduled run, under the job's lock.
-    const script = scheduledRunScript({ jobId: job.id, jobName: job.name, lockFile: lockFileFor(lockDir, job.id), invocations: syncoidInvocations(job).map((i) => i.command.argv) })
-    push(ownFileStep('nas', 'Write the script a scheduled run executes: the job’s lock, then syncoid for each dataset', job.id, scheduledRunPath(job.id), s.runScript, script, '755'))
+    const script = scheduledRunScript({
+      jobId: job.id,
+      jobName: job.name,
+      lockFile: lockFileFor(lockDir, job.id),
+      sources: syncoidInvocations(job).map((i) => ({ syncoid: i.command.argv, source: i.source, target: i.target, recursive: i.recursive, exclusions: i.exclusions })),
+      // The same tag as the app's own runs: whichever ran last, its base is the one held.
+      hold: { tag: jobHoldTag(job.id), ssh: receiverSshArgv(job.receiver) },
+    })
+    push(ownFileStep('nas', 'Write the script a scheduled run executes: the job’s lock, then syncoid for each dataset, then the job’s hold moved to the new base', job.id, scheduledRunPath(job.id), s.runScript, script, '755'))
     const unitsInput = { jobId: job.id, jobName: job.name, schedule: schedule.schedule, command: scheduledRunCommand(job.id) }
     if (s.nas.systemd) {
       const install = installUnitsCommand(unitsInput)

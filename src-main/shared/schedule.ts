@@ -70,7 +70,8 @@ export const OverviewJobSchema = z.object({
   pendingResume: z.boolean(),
   tunnel: z.object({ latestHandshakeAt: z.string().nullable(), healthy: z.boolean(), words: z.string() }).nullable(),
   space: z.object({ freeBytes: z.number(), daysLeft: z.number().nullable(), level: z.enum(['ok', 'warning', 'critical', 'unknown']), words: z.string() }).nullable(),
-  horizon: z.object({ level: z.enum(['ok', 'warning', 'critical', 'lost']), at: z.string().nullable(), words: z.string() }).nullable(),
+  /** held: a hold on the NAS keeps the last common snapshot, so the chain cannot break; `at` is then when the policy alone would prune it. */
+  horizon: z.object({ level: z.enum(['ok', 'warning', 'critical', 'lost']), at: z.string().nullable(), words: z.string(), held: z.boolean().default(false) }).nullable(),
   /** The last fire drill: do the stored passphrases still unlock the copy, and does it mount? */
   fireDrill: z.object({ at: z.string(), outcome: z.enum(['passed', 'failed']), words: z.string() }).nullable().default(null),
   /** Plain-language warnings, most urgent first. */

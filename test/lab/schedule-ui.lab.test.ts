@@ -5,10 +5,9 @@
 // and the next run. A scheduled run that fails (the receive user's key refused) while the
 // app is open reaches the page as a notification when the Overview reads it. With the
 // schedule turned off and the NAS keeping dailies for two days, the Overview warns of the
-// retention horizon while the base is still there; removing the schedule in the panel
-// leaves nothing behind on either host.
-// The base is unheld because only the scheduled syncoid run copied it (the app's own runs
-// hold their base on the NAS, which never lets the horizon come near).
+// retention horizon: first with the base kept by the hold the scheduled run moved to it,
+// then, once a person released that hold, before sanoid prunes the base; removing the
+// schedule in the panel leaves nothing behind on either host.
 // Needs the built renderer (npm run build) and the keychain (scripts/with-keyring.sh).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
@@ -266,27 +265,45 @@ describe('a schedule from the UI on the lab', () => {
     expect(app.problems).toEqual([])
   }, 600_000)
 
-  it('with the schedule turned off in the panel and two days of dailies on the NAS, the Overview warns of the retention horizon while the base is still there', async () => {
+  it('with the schedule turned off in the panel and two days of dailies on the NAS, the Overview warns of the retention horizon: kept by the scheduled run’s hold, then, with the hold released, before the base is pruned', async () => {
     const panel = await schedulePanel((p) => p.getByRole('button', { name: 'Turn off schedule' }))
     await panel.getByRole('button', { name: 'Turn off schedule' }).click()
     await panel.getByRole('button', { name: 'Turn on schedule' }).waitFor({ timeout: 120_000 })
     expect((await lab.nas.run(`systemctl is-enabled ${unitNames(job.id).timer}`, { allowFail: true })).stdout.trim()).toBe('disabled')
 
+    // The last successful scheduled run held its base on the NAS with the job's tag, and nothing else.
+    const tag = `zfs-offsite-${job.id}`
+    const heldRows = (await lab.nas.run('zfs list -H -t snapshot -o name -r tank/docs | xargs -r zfs holds -H | cut -f 1,2')).stdout.trim().split('\n')
+    expect(heldRows).toHaveLength(1)
+    const [heldSnapshot, heldTag] = heldRows[0]!.split('\t')
+    expect(heldTag).toBe(tag)
+
     await goTo(page, 'Overview')
     await overviewCard().waitFor({ timeout: 120_000 })
     const [o] = await call<OverviewJob[]>('getOverview', {})
-    expect(o!.horizon).toMatchObject({ level: 'warning' })
+    expect(o!.horizon).toMatchObject({ level: 'warning', held: true })
     // Two days after the newest common daily: 30 hours from now for the base, 2 days for a daily sanoid took since.
     const at = Date.parse(o!.horizon!.at!)
     expect(at).toBeGreaterThan(Date.now() + 24 * 3600_000)
     expect(at).toBeLessThanOrEqual(Date.now() + 48 * 3600_000 + 60_000)
     const warnings = overviewCard().getByRole('list', { name: `Warnings for ${NAME}` }).getByRole('listitem')
-    await warnings.filter({ hasText: /^In (\d+ hours|2 days) the last common snapshot is pruned on the NAS; then a full re-send is needed\. A backup before then avoids it\.$/ }).waitFor()
     await warnings.filter({ hasText: 'The schedule is turned off: backups run only when started from this app.' }).waitFor()
-    expect(await row('Retention on the NAS').textContent()).toContain('Soon')
+    expect(await row('Retention on the NAS').textContent()).toMatch(
+      new RegExp(`^Held past policyIn (\\d+ hours|2 days) the NAS’s snapshot policy would prune the last snapshot the off-site copy shares with it\\. The hold on ${heldSnapshot!.replace(/[.]/g, '\\.')} keeps that one, so the next backup stays incremental`),
+    )
     expect(await row('Next run').textContent()).toBe('Not scheduled: runs only when started from this app')
+    await page.screenshot({ path: screenshotPath('lab-schedule-horizon-held'), fullPage: true })
+
+    // Without the hold (a person released it), only sanoid's policy decides: the alarm before the base goes.
+    await lab.nas.run(`zfs release ${tag} ${heldSnapshot}`)
+    await overviewUntil('the Overview to warn that the last common snapshot will be pruned', async () =>
+      (await warnings.filter({ hasText: /^In (\d+ hours|2 days) the last common snapshot is pruned on the NAS; then a full re-send is needed\. A backup before then avoids it\.$/ }).count()) === 1,
+    )
+    expect(await row('Retention on the NAS').textContent()).toMatch(/^Soon/)
+    const [unheld] = await call<OverviewJob[]>('getOverview', {})
+    expect(unheld!.horizon).toMatchObject({ level: 'warning', held: false, at: o!.horizon!.at })
     await page.screenshot({ path: screenshotPath('lab-schedule-horizon'), fullPage: true })
-    // Not pruned yet, and nothing holds it on the NAS: only sanoid's policy decides.
+    // Not pruned yet, and nothing holds it on the NAS now.
     expect((await lab.nas.run(`zfs list -H -o name tank/docs@${BASE}`)).stdout.trim()).toBe(`tank/docs@${BASE}`)
     expect((await lab.nas.run('zfs list -H -t snapshot -o name -r tank/docs | xargs -r zfs holds -H')).stdout.trim()).toBe('')
     expect(app.problems).toEqual([])

@@ -1,7 +1,8 @@
 // A job's schedule through the API, as the renderer calls it, on the lab's real hosts:
 // the timer fires on the NAS with the app gone and syncoid replicates through the
 // receive-only wrapper over WireGuard; a fresh app reads that run back from systemd and
-// the journal; sanoid prunes on the off-site box and keeps the newest received snapshot
+// the journal, and the job's hold on the NAS has moved to the new base; sanoid prunes on
+// the off-site box and keeps the newest received snapshot
 // (held) although its prune-only counts alone would remove it; disable, then remove,
 // leaves no unit, cron line, drop-in, script or sanoid block on either host.
 // Needs the keychain: run it under scripts/with-keyring.sh (npm run test:lab does).
@@ -91,6 +92,8 @@ beforeAll(async () => {
     targetParent: 'backup/nas',
     receiver: { user: 'zfsreceive', address: lab.offsite.tunnelIp },
   })
+  // Where an earlier run of the app's left its hold (the tag is the job's): the scheduled run must move it forward.
+  await lab.nas.run(`zfs hold zfs-offsite-${job.id} tank/photos@${sanoidName(4, 'daily')}`)
 }, 600_000)
 
 afterAll(async () => {
@@ -166,7 +169,7 @@ describe('a schedule on the lab', () => {
     capture('timedatectl.txt', (await lab.nas.run('timedatectl; echo; timedatectl show')).stdout)
   })
 
-  it('fires on the NAS with the app gone, replicates with syncoid, and a fresh app reads the run back', async () => {
+  it('fires on the NAS with the app gone, replicates with syncoid, moves the job’s hold on the NAS to the new base, and a fresh app reads the run back', async () => {
     ctx.dispose()
     // Only the VM is watched now: the service ran and ended (ExecMainExitTimestamp set).
     await until(
@@ -186,6 +189,10 @@ describe('a schedule on the lab', () => {
     const dst = await snapshots('offsite', 'backup/nas/photos')
     expect(dst.map((r) => r.split('\t').slice(0, 2).join('\t').replace('backup/nas/', 'tank/'))).toEqual(src.map((r) => r.split('\t').slice(0, 2).join('\t')))
     expect(await lines('offsite', "zfs get -H -o value mounted backup/nas/photos")).toEqual(['no'])
+    // The job's hold moved on the NAS from the base an earlier run left to the newest snapshot that arrived.
+    const newest = src.at(-1)!.split('\t')[0]!
+    expect(await lines('nas', 'zfs list -H -o name -t snapshot -r tank/photos | xargs zfs holds -H | cut -f 1,2')).toEqual([`${newest}\tzfs-offsite-${job.id}`])
+    expect((await lab.nas.run(`journalctl --no-pager -o cat --identifier=${names().identifier}`)).stdout).toContain(`zfs-offsite: base-held ${newest}`)
   })
 
   it('prunes on the off-site box and keeps the newest received snapshot, held, although the counts alone would remove it', async () => {

@@ -31,6 +31,9 @@ export const SYNCOID_FIXED_FLAGS = [
 export interface SyncoidInvocation {
   readonly source: DatasetName
   readonly target: DatasetName
+  readonly recursive: boolean
+  /** The job's exclusions at or below this source (left out by syncoid, and by the hold after it). */
+  readonly exclusions: readonly DatasetName[]
   readonly command: CommandSpec
 }
 
@@ -107,12 +110,25 @@ export function syncoidInvocations(job: Pick<Job, 'sources' | 'exclusions' | 'ta
     if (exclusions.some((e) => relativeTo(e, source) !== null)) continue
     const target = dataset(targetRootFor(parent, source), 'the target')
     const argv = [SYNCOID_PATH, ...common]
+    const below = s.recursive ? exclusions.filter((e) => relativeTo(source, e) !== null) : []
     if (s.recursive) {
       argv.push('--recursive')
-      for (const e of exclusions) if (relativeTo(source, e) !== null) argv.push(`--exclude=${excludeRegex(e)}`)
+      for (const e of below) argv.push(`--exclude=${excludeRegex(e)}`)
     }
     argv.push(source, `${user}@${host}:${target}`)
-    out.push({ source, target, command: { argv, successCodes: [0] } })
+    out.push({ source, target, recursive: s.recursive, exclusions: below, command: { argv, successCodes: [0] } })
   }
   return out
+}
+
+/**
+ * The NAS's ssh to the off-site box as syncoid makes it (the same key, known_hosts, port and
+ * checks), for the scheduled run's own question after syncoid: which snapshots arrived.
+ */
+export function receiverSshArgv(receiver: NonNullable<Job['receiver']>): string[] {
+  const argv = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes']
+  if (receiver.identityFile !== undefined) argv.push('-i', checkRemotePath(receiver.identityFile), '-o', 'IdentitiesOnly=yes')
+  if (receiver.knownHostsFile !== undefined) argv.push('-o', `UserKnownHostsFile=${checkRemotePath(receiver.knownHostsFile)}`)
+  argv.push('-p', String(receiver.port), `${checkUser(receiver.user)}@${targetHost(receiver.address)}`)
+  return argv
 }

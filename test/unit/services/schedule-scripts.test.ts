@@ -32,7 +32,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 function runScript(invocations: string[][], wrap: string[] = []): { code: number; out: string } {
   const path = join(dir, 'scheduled-run.sh')
-  writeFileSync(path, scheduledRunScript({ jobId: JOB, jobName: 'Photos', lockFile: join(dir, 'job.lock'), invocations }))
+  const sources = invocations.map((syncoid) => ({ syncoid, source: syncoid[1] ?? 'tank/x', target: 'backup/x', recursive: false, exclusions: [] }))
+  writeFileSync(path, scheduledRunScript({ jobId: JOB, jobName: 'Photos', lockFile: join(dir, 'job.lock'), sources }))
   const r = spawnSync(wrap[0] ?? 'bash', [...wrap.slice(1), ...(wrap.length ? ['bash'] : []), path], { encoding: 'utf8' })
   return { code: r.status ?? -1, out: r.stdout + r.stderr }
 }

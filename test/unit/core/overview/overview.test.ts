@@ -80,10 +80,32 @@ describe('the retention horizon', () => {
     expect(h.words).toBe('The NAS keeps the last common snapshot for another 28 days.')
   })
 
-  it('has no horizon while the app holds a common snapshot on the NAS', () => {
-    const source = [snap('hourly', NOW - 5 * H)]
-    const h = retentionHorizon({ source, target: copy(source), policy: { counts: { ...none, hourly: 1 } }, autosnap: true, now: NOW, heldGuids: new Set([source[0]!.guid]) })
-    expect(h).toMatchObject({ level: 'ok', prunedAt: null, protectedBy: 'hold' })
+  it('never breaks the chain while a common snapshot is held on the NAS, and is calm far from the policy’s horizon', () => {
+    const source = Array.from({ length: 8 }, (_, i) => snap('daily', NOW - (7 - i) * D))
+    const target = copy(source.slice(0, 7))
+    const h = retentionHorizon({ source, target, policy: { counts: { ...none, daily: 30 } }, autosnap: true, now: NOW, heldGuids: new Set([source[6]!.guid]) })
+    expect(h).toMatchObject({ level: 'ok', protectedBy: 'hold', prunedAt: source[6]!.creation + 30 * D, inSeconds: 29 * D })
+    expect(h.lastCommon?.guid).toBe(source[6]!.guid)
+    expect(h.words).toBe(`The common snapshot ${source[6]!.name} is held on the NAS, so pruning there cannot remove it.`)
+    expect(retentionHorizon({ source, target, policy: null, autosnap: true, now: NOW, heldGuids: new Set([source[6]!.guid]) })).toMatchObject({ level: 'ok', prunedAt: null, protectedBy: 'hold' })
+  })
+
+  it('warns, without the alarm, when a held base nears or passes the policy’s horizon: the hold keeps it and its space', () => {
+    // Dailies kept for 7 days; the copy stopped 3 days ago, so the policy would prune the base in 4.
+    const source = Array.from({ length: 8 }, (_, i) => snap('daily', NOW - (7 - i) * D))
+    const target = copy(source.slice(0, 5))
+    const held = new Set([source[4]!.guid])
+    const near = retentionHorizon({ source, target, policy: { counts: { ...none, daily: 7 } }, autosnap: true, now: NOW, warnWithinSeconds: 5 * D, heldGuids: held })
+    expect(near).toMatchObject({ level: 'warning', prunedAt: source[4]!.creation + 7 * D, inSeconds: 4 * D, protectedBy: 'hold' })
+    expect(near.words).toBe(
+      `In 4 days the NAS’s snapshot policy would prune the last snapshot the off-site copy shares with it. The hold on ${source[4]!.name} keeps that one, so the next backup stays incremental, but it keeps space on the NAS that pruning would free until a backup moves the hold to a newer snapshot.`,
+    )
+    // Ten days on: the policy's time has passed; still a warning, never critical or lost.
+    const past = retentionHorizon({ source, target, policy: { counts: { ...none, daily: 7 } }, autosnap: true, now: NOW + 10 * D, heldGuids: held })
+    expect(past).toMatchObject({ level: 'warning', protectedBy: 'hold' })
+    expect(past.words).toMatch(/^The NAS’s snapshot policy would already have pruned the last snapshot the off-site copy shares with it\. The hold on .*_daily keeps that one/)
+    // The same copy without the hold: the alarm.
+    expect(retentionHorizon({ source, target, policy: { counts: { ...none, daily: 7 } }, autosnap: true, now: NOW + 10 * D }).level).toBe('critical')
   })
 
   it('is lost once nothing is shared, and critical once the prune is due', () => {

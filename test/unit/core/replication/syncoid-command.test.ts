@@ -3,7 +3,7 @@
 // The exclusion regexes are run by the real perl, the way syncoid matches them.
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { excludeRegex, syncoidInvocations, SYNCOID_PATH } from '../../../../src-main/core/replication/syncoid-command'
+import { excludeRegex, receiverSshArgv, syncoidInvocations, SYNCOID_PATH } from '../../../../src-main/core/replication/syncoid-command'
 import { datasetName } from '../../../../src-main/core/zfs/names'
 
 type JobPart = Parameters<typeof syncoidInvocations>[0]
@@ -105,6 +105,33 @@ describe('syncoid’s command line for a job', () => {
     expect(invs.map((i) => i.source)).toEqual(['tank/home', 'tank/media'])
     expect(invs[0]!.command.argv.filter((a) => a.startsWith('--exclude='))).toEqual(['--exclude=^tank/home/[.]cache(?![^/])', '--exclude=^tank/home/bob/v1[.]2(?![^/])'])
     expect(invs[1]!.command.argv.some((a) => a.startsWith('--exclude='))).toBe(false)
+    // The hold after syncoid leaves out the same datasets.
+    expect(invs.map((i) => [i.recursive, i.exclusions])).toEqual([
+      [true, ['tank/home/.cache', 'tank/home/bob/v1.2']],
+      [true, []],
+    ])
+  })
+
+  it('reaches the off-site box for the hold after syncoid with syncoid’s own key, known_hosts, port and checks', () => {
+    expect(receiverSshArgv(job().receiver!)).toEqual([
+      'ssh',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-i',
+      '/var/lib/zfs-offsite/ssh/receive_ed25519',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'UserKnownHostsFile=/var/lib/zfs-offsite/ssh/known_hosts',
+      '-p',
+      '22',
+      'zfsreceive@10.99.0.2',
+    ])
+    expect(receiverSshArgv({ user: 'zfsreceive', address: '10.99.0.2', port: 2222 })).toEqual(['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-p', '2222', 'zfsreceive@10.99.0.2'])
+    expect(() => receiverSshArgv({ user: 'zfsreceive', address: '10.99.0.2', port: 22, identityFile: '/root/k ey' })).toThrow(/plain absolute path/)
+    expect(() => receiverSshArgv({ user: 'root', address: '10.99.0.2', port: 22 })).toThrow(/never root/)
   })
 
   it('writes exclusion regexes that perl matches against the excluded dataset and its children only', () => {
