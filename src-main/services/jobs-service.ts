@@ -1,10 +1,12 @@
 // The Jobs use cases: making a job (names checked, hosts in the right roles, send flags
 // decided once: raw exactly when a source is encrypted unless the person chose), changing
-// what may change between runs, and removing a job that is not running.
+// what may change between runs, and removing a job that is not running and has no
+// schedule left on the NAS (its hold on the NAS's base is released then).
 import { randomUUID } from 'node:crypto'
 import type { ConfigStore } from '../adapters/config/config-store'
 import type { Logger } from '../core/logging/logger'
-import { checkedDataset } from '../core/replication/job-run'
+import { checkedDataset, jobHoldTag } from '../core/replication/job-run'
+import { releaseHoldsCommand } from './schedule-scripts'
 import { getPropertyCommand, parsePropertyValues } from '../core/zfs/get-property'
 import { relativeTo, type DatasetName } from '../core/zfs/names'
 import { AppFailure, appError } from '../shared/errors'
@@ -138,11 +140,34 @@ export function createJobServices(deps: JobServiceDeps): { [M in JobMethod]: Ser
       if (deps.isRunning(id)) {
         throw new AppFailure(appError('JOB_BUSY', `“${job.name}” is copying right now.`, 'Cancel the run on the Transfers screen first, then remove the job.'))
       }
+      if (job.schedule) {
+        // The timer would go on running syncoid on the NAS for a job nobody sees any more.
+        throw new AppFailure(
+          appError(
+            'JOB_HAS_SCHEDULE',
+            `“${job.name}” still has a schedule: the NAS would go on running it after the app forgot the job.`,
+            'Remove the schedule first (its Schedule panel on the Jobs screen, Remove schedule), then remove the job.',
+          ),
+        )
+      }
+      // The job's hold kept its base from pruning for the next run; with no next run it would
+      // keep that snapshot and its space for ever. The snapshots themselves stay.
+      const notes: string[] = []
+      const tag = jobHoldTag(job.id)
+      try {
+        const nas = await deps.hosts.connection(job.sourceHostId)
+        await nas.run(releaseHoldsCommand(tag, job.sources))
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err)
+        notes.push(
+          `The job’s hold on the NAS could not be released (${why}). Its base snapshot stays until you release it: zfs release ${tag} <snapshot>, for the snapshot zfs holds lists with that tag.`,
+        )
+      }
       config.update((c) => {
         c.jobs = c.jobs.filter((j) => j.id !== id)
       })
-      logger.info('job removed', { jobId: id })
-      return { removed: id }
+      logger.info('job removed', { jobId: id, holdReleased: notes.length === 0 })
+      return { removed: id, notes }
     },
   }
 }

@@ -255,7 +255,8 @@ export const contract = {
       .strict(),
     output: JobSchema,
   },
-  removeJob: { input: JobId, output: z.object({ removed: z.string() }) },
+  /** notes: what could not be tidied (the job's hold on the NAS when the NAS did not answer). */
+  removeJob: { input: JobId, output: z.object({ removed: z.string(), notes: z.array(z.string()).default([]) }) },
   planJob: { input: JobId, output: PlanViewSchema },
   startRun: { input: z.object({ jobId: z.string() }).strict(), output: RunRecordSchema },
   cancelRun: { input: z.object({ runId: z.string() }).strict(), output: RunRecordSchema },

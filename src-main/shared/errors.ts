@@ -60,6 +60,7 @@ export const errorCodes = [
   // Replication runs (src-main/services/runs-service.ts).
   'JOB_NOT_READY',
   'JOB_BUSY',
+  'JOB_HAS_SCHEDULE',
   'PLAN_BLOCKED',
   'RUN_FAILED',
   'VERIFY_MISMATCH',

@@ -93,7 +93,7 @@ beforeAll(async () => {
     receiver: { user: 'zfsreceive', address: lab.offsite.tunnelIp },
   })
   // Where an earlier run of the app's left its hold (the tag is the job's): the scheduled run must move it forward.
-  await lab.nas.run(`zfs hold zfs-offsite-${job.id} tank/photos@${sanoidName(4, 'daily')}`)
+  await lab.nas.run(`zfs hold zfs-offsite-${job.id} "$(zfs list -H -o name -t snapshot -s createtxg tank/photos | head -n 1)"`)
 }, 600_000)
 
 afterAll(async () => {
@@ -243,11 +243,13 @@ describe('a schedule on the lab', () => {
     expect((await call<ScheduleStatus>('getJobSchedule', { jobId: job.id })).lastRun).toMatchObject({ outcome: 'busy' })
   })
 
-  it('disables, then removes, leaving no unit, script, drop-in or sanoid block on either host', async () => {
+  it('disables, then removes, leaving no unit, script, drop-in or sanoid block on either host; then the job goes and its hold on the NAS with it', async () => {
     const disabled = await call<ScheduleStatus>('setJobScheduleEnabled', { jobId: job.id, enabled: false })
     expect(disabled.schedule!.enabled).toBe(false)
     expect(disabled.nextRunAt).toBeNull()
     expect((await lab.nas.run(`systemctl is-enabled ${names().timer}`, { allowFail: true })).stdout.trim()).toBe('disabled')
+    // The job itself is not removed while its schedule is on the NAS.
+    expect((await callFails('removeJob', { id: job.id })).code).toBe('JOB_HAS_SCHEDULE')
     const removed = await call<ScheduleStatus>('removeJobSchedule', { jobId: job.id })
     expect(removed.schedule).toBeNull()
     capture('systemctl-show.removed.txt', await show())
@@ -260,5 +262,11 @@ describe('a schedule on the lab', () => {
     expect(/LoadState=not-found/.test(await show())).toBe(true)
     // Removing again changes nothing and fails nothing.
     expect((await call<ScheduleStatus>('removeJobSchedule', { jobId: job.id })).schedule).toBeNull()
+    // Then the job: its hold on the NAS is released, the NAS's snapshots stay.
+    const nasSnapshots = await snapshots('nas', 'tank/photos')
+    expect(await lines('nas', 'zfs list -H -o name -t snapshot -r tank/photos | xargs zfs holds -H | cut -f 2')).toEqual([`zfs-offsite-${job.id}`])
+    expect(await call('removeJob', { id: job.id })).toEqual({ removed: job.id, notes: [] })
+    expect(await lines('nas', 'zfs list -H -o name -t snapshot -r tank/photos | xargs zfs holds -H')).toEqual([])
+    expect(await snapshots('nas', 'tank/photos')).toEqual(nasSnapshots)
   })
 })

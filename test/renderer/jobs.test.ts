@@ -194,6 +194,7 @@ describe('jobs', () => {
     await remove.click()
     await dialog.waitFor()
     expect(await dialog.textContent()).toContain('Nothing is deleted on the NAS or on the off-site box')
+    expect(await dialog.textContent()).toContain('hold on its newest copied snapshot on the NAS is released')
     await page.screenshot({ path: screenshotPath('jobs-remove-dialog') })
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await dialog.waitFor({ state: 'detached' })

@@ -17,14 +17,14 @@ export interface ConfirmedRemoval<T> {
   confirm(): void
 }
 
-export function useConfirmedRemoval<T>(remove: (item: T) => Promise<Result<unknown>>, onRemoved: (item: T) => void): ConfirmedRemoval<T> {
+export function useConfirmedRemoval<T, A = unknown>(remove: (item: T) => Promise<Result<A>>, onRemoved: (item: T, answer: A) => void): ConfirmedRemoval<T> {
   const action = useApiAction()
   const [confirming, setConfirming] = useState<T | null>(null)
 
   const confirm = async (item: T) => {
     const removed = await action.run(() => remove(item))
     setConfirming(null)
-    if (removed !== null) onRemoved(item)
+    if (removed !== null) onRemoved(item, removed)
   }
 
   return {

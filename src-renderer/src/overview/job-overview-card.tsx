@@ -8,7 +8,7 @@ import { formatBytes } from '../format/bytes'
 import { formatDateTime } from '../format/date-time'
 import type { OverviewJob } from '../../../src-main/shared/schedule'
 import { FireDrillLine } from '../recovery/fire-drill'
-import { headline, horizonTone, outcomeTone, outcomeWords, SOURCE_WORDS, spaceTone, spanWords } from './overview-words'
+import { headline, horizonTag, horizonTone, outcomeTone, outcomeWords, SOURCE_WORDS, spaceTone, spanWords } from './overview-words'
 
 function Row({ term, children }: { readonly term: string; readonly children: ReactNode }) {
   return (
@@ -80,7 +80,7 @@ export function JobOverviewCard({ job }: { readonly job: OverviewJob }) {
         ) : null}
         {job.horizon ? (
           <Row term="Retention on the NAS">
-            <Tagged tone={horizonTone(job.horizon.level)} tag={job.horizon.level === 'ok' ? 'Safe' : job.horizon.level === 'lost' ? 'Chain lost' : 'Soon'}>
+            <Tagged tone={horizonTone(job.horizon.level)} tag={horizonTag(job.horizon)}>
               {job.horizon.words}
             </Tagged>
           </Row>

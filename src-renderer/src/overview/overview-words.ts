@@ -60,6 +60,13 @@ export function outcomeTone(outcome: string): Tone {
 
 export const SOURCE_WORDS = { app: 'started from this app', timer: 'by the NAS’s timer' } as const
 
+/** The short tag beside the horizon's words: a held base past (or near) the policy is kept, not at risk. */
+export function horizonTag(h: NonNullable<OverviewJob['horizon']>): string {
+  if (h.level === 'ok') return 'Safe'
+  if (h.level === 'lost') return 'Chain lost'
+  return h.held ? 'Held past policy' : 'Soon'
+}
+
 export function horizonTone(level: NonNullable<OverviewJob['horizon']>['level']): Tone {
   return level === 'ok' ? 'ok' : level === 'warning' ? 'warn' : 'error'
 }

@@ -43,8 +43,8 @@ export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
   const [notice, setNotice] = useState<string | null>(null)
   const removal = useConfirmedRemoval(
     (job: Job) => api().removeJob({ id: job.id }),
-    (job) => {
-      setNotice(`Removed the job “${job.name}”. The copies already on the off-site box were not touched.`)
+    (job, answer) => {
+      setNotice([`Removed the job “${job.name}”. The copies already on the off-site box were not touched.`, ...answer.notes].join(' '))
       jobs.reload()
     },
   )
@@ -85,7 +85,8 @@ export function JobsScreen({ navigate, focusHeading }: JobsScreenProps) {
           onConfirm={removal.confirm}
         >
           <p>
-            The app forgets this job. Nothing is deleted on the NAS or on the off-site box: the copies already made stay there.
+            The app forgets this job. Nothing is deleted on the NAS or on the off-site box: the copies already made stay there. The job’s
+            hold on its newest copied snapshot on the NAS is released, so the NAS’s own pruning may remove that snapshot later.
           </p>
         </ConfirmDialog>
       ) : null}

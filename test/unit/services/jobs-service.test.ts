@@ -92,9 +92,13 @@ describe('jobs service', () => {
     expect(await call('listRuns', { jobId: bare.id })).toEqual([])
   })
 
-  it('keeps a host that a job uses, and removes the job', async () => {
+  it('keeps a host that a job uses, and removes the job, saying so when the NAS could not release the job’s hold', async () => {
     expect((await callFails('removeHost', { id: nas.id })).code).toBe('INVALID_INPUT')
-    await call('removeJob', { id: job.id })
+    // The NAS here was never confirmed, so the app does not connect to it.
+    const answer = await call<{ removed: string; notes: string[] }>('removeJob', { id: job.id })
+    expect(answer.removed).toBe(job.id)
+    expect(answer.notes).toHaveLength(1)
+    expect(answer.notes[0]).toMatch(new RegExp(`^The job’s hold on the NAS could not be released \\(.+\\)\\. Its base snapshot stays until you release it: zfs release zfs-offsite-${job.id} <snapshot>`))
     expect(storedJobs().map((j) => j.name)).toEqual(['No receiver'])
   })
 })
