@@ -12,7 +12,7 @@ import { replicationSpecs } from '../core/replication/job-run'
 import { offsiteLag, worstLag, type OffsiteLag } from '../core/overview/lag'
 import { retentionHorizon, type RetentionHorizon } from '../core/overview/retention-horizon'
 import { spaceForecast, type SpaceSample } from '../core/overview/space-forecast'
-import { spanWords } from '../core/overview/words'
+import { spanWords } from '../shared/span-words'
 import type { RetentionSnapshot } from '../core/retention/sanoid-prune'
 
 /** One source root of the job as read: null where its host could not be read. */

@@ -2,7 +2,7 @@
 // snapshot, and how many snapshots and how much time separate the newest snapshot both
 // sides hold (matched by GUID: names can lie) from the newest one on the NAS.
 import type { RetentionSnapshot } from '../retention/sanoid-prune'
-import { spanWords } from './words'
+import { spanWords } from '../../shared/span-words'
 
 export interface LagInput {
   /** The NAS's snapshots of one dataset. */

@@ -8,7 +8,7 @@
 // just not the alarm of a chain about to break.
 import { sanoidPruneTime, type RetentionSnapshot, type SanoidPrunePolicy } from '../retention/sanoid-prune'
 import type { Guid } from '../zfs/dataset-tree'
-import { spanWords } from './words'
+import { spanWords } from '../../shared/span-words'
 
 export interface HorizonInput {
   readonly source: readonly RetentionSnapshot[]

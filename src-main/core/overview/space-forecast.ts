@@ -1,7 +1,8 @@
 // Free space on the off-site box and how long it lasts at the current growth, from a few
 // (time, used) samples of the job's target dataset. The growth is a least-squares line
 // through the samples, so one large first send or one prune does not decide it alone.
-import { bytesWords, spanWords } from './words'
+import { bytesWords } from './words'
+import { spanWords } from '../../shared/span-words'
 
 export interface SpaceSample {
   /** Seconds since the epoch. */

@@ -8,7 +8,8 @@ import { formatBytes } from '../format/bytes'
 import { formatDateTime } from '../format/date-time'
 import type { OverviewJob } from '../../../src-main/shared/schedule'
 import { FireDrillLine } from '../recovery/fire-drill'
-import { headline, horizonTag, horizonTone, outcomeTone, outcomeWords, SOURCE_WORDS, spaceTone, spanWords } from './overview-words'
+import { headline, horizonTag, horizonTone, outcomeTone, outcomeWords, SOURCE_WORDS, spaceTone } from './overview-words'
+import { spanWords } from '../../../src-main/shared/span-words'
 
 function Row({ term, children }: { readonly term: string; readonly children: ReactNode }) {
   return (

@@ -1,26 +1,8 @@
 // The Overview's plain words: the headline per job ("Off-site copy is 2 days behind"),
-// spans of time, and a run's outcome and origin.
+// and a run's outcome and origin.
 import type { OverviewJob } from '../../../src-main/shared/schedule'
 import type { Tone } from '../components/status-badge'
-
-function unit(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
-
-/** A rounded span, the way the services say it: "under a minute", "3 hours", "2 days". */
-export function spanWords(seconds: number): string {
-  const s = Math.abs(seconds)
-  if (s < 60) return 'under a minute'
-  const minutes = Math.round(s / 60)
-  if (minutes < 90) return unit(minutes, 'minute')
-  const hours = Math.round(s / 3600)
-  if (hours < 36) return unit(hours, 'hour')
-  const days = Math.round(s / 86400)
-  if (days < 45) return unit(days, 'day')
-  const months = Math.round(s / (30.44 * 86400))
-  if (months < 18) return unit(months, 'month')
-  return unit(Math.round(s / (365.25 * 86400)), 'year')
-}
+import { spanWords } from '../../../src-main/shared/span-words'
 
 /** One line that says how the job stands. */
 export function headline(job: OverviewJob): { text: string; tone: Tone } {
