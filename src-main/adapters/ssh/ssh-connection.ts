@@ -99,6 +99,28 @@ export function wrapInProcessGroup(argv: readonly string[]): string {
   return `exec ${shellJoin(['setsid', '-w', 'sh', '-c', GROUP_WRAPPER, 'sh', ...argv])}`
 }
 
+interface GroupHooks {
+  readonly signal?: AbortSignal | undefined
+  /** stdout after the process group's id line. */
+  onData(chunk: Buffer): void
+  onStderr?: ((text: string) => void) | undefined
+  /** Before the end is reported: flush what is buffered. */
+  onClose(): void
+}
+
+interface GroupEnd {
+  readonly aborted: boolean
+  readonly exitCode: number | null
+  readonly exitSignal: string | null
+  readonly stderr: string
+}
+
+function outcomeOf(end: GroupEnd, stdout: string): ExecOutcome {
+  if (end.aborted) return { kind: 'aborted', stdout, stderr: end.stderr }
+  if (end.exitCode !== null) return { kind: 'exited', code: end.exitCode, stdout, stderr: end.stderr }
+  return { kind: 'no-exit-status', signal: end.exitSignal, stdout, stderr: end.stderr }
+}
+
 export class SshConnection {
   #client: InstanceType<typeof Client> | null = null
   #state: ConnectionState = 'idle'
@@ -338,78 +360,23 @@ export class SshConnection {
   /** Runs argv (quoted once here) in its own process group; streams output; never throws for the command's own failure. */
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecOutcome> {
     if (options.signal?.aborted) return { kind: 'aborted', stdout: '', stderr: '' }
-    await this.ensure()
-    const client = this.#client
-    if (!client) throw new AppFailure(appError('SSH_CONNECTION_LOST', `The connection to ${this.target.label} broke off.`, 'Try again.'))
-    const command = wrapInProcessGroup(argv)
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      client.exec(command, (err, stream) => {
-        if (err) reject(new AppFailure(appError('SSH_CONNECTION_LOST', `${this.target.label} would not start a command.`, 'Try again.', err.message)))
-        else resolve(stream)
-      })
+    const channel = await this.#startInGroup(argv)
+    const outDecoder = new StringDecoder('utf8')
+    let stdout = ''
+    const emitOut = (text: string) => {
+      if (text === '') return
+      stdout += text
+      options.onStdout?.(text)
+    }
+    const end = this.#followGroup(channel, {
+      signal: options.signal,
+      onData: (chunk) => emitOut(outDecoder.write(chunk)),
+      onStderr: options.onStderr,
+      onClose: () => emitOut(outDecoder.end()),
     })
-    return new Promise<ExecOutcome>((resolve) => {
-      const outDecoder = new StringDecoder('utf8')
-      const errDecoder = new StringDecoder('utf8')
-      let stdout = ''
-      let stderr = ''
-      let head = ''
-      let pgid: number | null = null
-      let exitCode: number | null = null
-      let exitSignal: string | null = null
-      let aborted = false
-      let onGroup: (() => void) | null = null
-
-      const emitOut = (text: string) => {
-        if (text === '') return
-        stdout += text
-        options.onStdout?.(text)
-      }
-      channel.on('data', (chunk: Buffer) => {
-        const text = outDecoder.write(chunk)
-        if (pgid !== null) return emitOut(text)
-        head += text
-        const nl = head.indexOf('\n')
-        if (nl < 0) return
-        pgid = Number(head.slice(0, nl))
-        const rest = head.slice(nl + 1)
-        head = ''
-        onGroup?.()
-        emitOut(rest)
-      })
-      channel.stderr.on('data', (chunk: Buffer) => {
-        const text = errDecoder.write(chunk)
-        stderr += text
-        options.onStderr?.(text)
-      })
-      channel.on('exit', (code: number | null, signal?: string) => {
-        if (typeof code === 'number') exitCode = code
-        else exitSignal = signal ?? null
-      })
-      const onAbort = () => {
-        aborted = true
-        const kill = () => void this.#killGroup(pgid!, channel)
-        if (pgid !== null) kill()
-        else {
-          // The group id has not arrived yet: kill as soon as it does, or drop the channel.
-          onGroup = kill
-          setTimeout(() => {
-            if (pgid === null) channel.close()
-          }, this.timings.killGraceMs).unref()
-        }
-      }
-      options.signal?.addEventListener('abort', onAbort, { once: true })
-      channel.on('close', () => {
-        options.signal?.removeEventListener('abort', onAbort)
-        emitOut(outDecoder.end())
-        stderr += errDecoder.end()
-        if (aborted) resolve({ kind: 'aborted', stdout, stderr })
-        else if (exitCode !== null) resolve({ kind: 'exited', code: exitCode, stdout, stderr })
-        else resolve({ kind: 'no-exit-status', signal: exitSignal, stdout, stderr })
-      })
-      if (options.stdin !== undefined) channel.end(options.stdin)
-      else channel.end()
-    })
+    if (options.stdin !== undefined) channel.end(options.stdin)
+    else channel.end()
+    return outcomeOf(await end, stdout)
   }
 
   /**
@@ -419,15 +386,7 @@ export class SshConnection {
    */
   async execStream(argv: readonly string[], options: StreamOptions = {}): Promise<StreamingCommand> {
     if (options.signal?.aborted) return { stdout: Readable.from([]), done: Promise.resolve({ kind: 'aborted', stdout: '', stderr: '' }) }
-    await this.ensure()
-    const client = this.#client
-    if (!client) throw new AppFailure(appError('SSH_CONNECTION_LOST', `The connection to ${this.target.label} broke off.`, 'Try again.'))
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      client.exec(wrapInProcessGroup(argv), (err, stream) => {
-        if (err) reject(new AppFailure(appError('SSH_CONNECTION_LOST', `${this.target.label} would not start a command.`, 'Try again.', err.message)))
-        else resolve(stream)
-      })
-    })
+    const channel = await this.#startInGroup(argv)
     let paused = false
     let closed = false
     const stdout = new Readable({
@@ -445,7 +404,49 @@ export class SshConnection {
         callback(err)
       },
     })
-    const done = new Promise<ExecOutcome>((resolve) => {
+    // Writing into a channel the host already closed (the command ended early) is not news.
+    channel.on('error', () => undefined)
+    const end = this.#followGroup(channel, {
+      signal: options.signal,
+      onData: (chunk) => {
+        if (stdout.destroyed) return
+        if (!stdout.push(chunk)) {
+          paused = true
+          channel.pause()
+        }
+      },
+      onClose: () => {
+        closed = true
+        options.stdin?.unpipe(channel)
+        stdout.push(null)
+      },
+    })
+    if (options.stdin) options.stdin.pipe(channel)
+    else channel.end()
+    return { stdout, done: end.then((e) => outcomeOf(e, '')) }
+  }
+
+  /** Opens a channel running argv in its own process group (wrapInProcessGroup). */
+  async #startInGroup(argv: readonly string[]): Promise<ClientChannel> {
+    await this.ensure()
+    const client = this.#client
+    if (!client) throw new AppFailure(appError('SSH_CONNECTION_LOST', `The connection to ${this.target.label} broke off.`, 'Try again.'))
+    return new Promise<ClientChannel>((resolve, reject) => {
+      client.exec(wrapInProcessGroup(argv), (err, stream) => {
+        if (err) reject(new AppFailure(appError('SSH_CONNECTION_LOST', `${this.target.label} would not start a command.`, 'Try again.', err.message)))
+        else resolve(stream)
+      })
+    })
+  }
+
+  /**
+   * Follows a channel opened by #startInGroup to its close: reads the process group's id
+   * from the first line and hands on the rest of stdout, gathers stderr and the exit
+   * status, and on abort kills the group (as soon as its id is known, or drops the channel
+   * when it never comes).
+   */
+  #followGroup(channel: ClientChannel, hooks: GroupHooks): Promise<GroupEnd> {
+    return new Promise<GroupEnd>((resolve) => {
       const errDecoder = new StringDecoder('utf8')
       let stderr = ''
       let head = Buffer.alloc(0)
@@ -455,33 +456,25 @@ export class SshConnection {
       let aborted = false
       let onGroup: (() => void) | null = null
       channel.on('data', (chunk: Buffer) => {
-        let data = chunk
-        if (pgid === null) {
-          // The first line is the process group's id (wrapInProcessGroup), then the stream.
-          head = Buffer.concat([head, chunk])
-          const nl = head.indexOf(0x0a)
-          if (nl < 0) return
-          pgid = Number(head.subarray(0, nl).toString('ascii'))
-          data = head.subarray(nl + 1)
-          head = Buffer.alloc(0)
-          onGroup?.()
-          if (data.length === 0) return
-        }
-        if (stdout.destroyed) return
-        if (!stdout.push(data)) {
-          paused = true
-          channel.pause()
-        }
+        if (pgid !== null) return hooks.onData(chunk)
+        head = Buffer.concat([head, chunk])
+        const nl = head.indexOf(0x0a)
+        if (nl < 0) return
+        pgid = Number(head.subarray(0, nl).toString('ascii'))
+        const rest = head.subarray(nl + 1)
+        head = Buffer.alloc(0)
+        onGroup?.()
+        if (rest.length > 0) hooks.onData(rest)
       })
       channel.stderr.on('data', (chunk: Buffer) => {
-        stderr += errDecoder.write(chunk)
+        const text = errDecoder.write(chunk)
+        stderr += text
+        hooks.onStderr?.(text)
       })
       channel.on('exit', (code: number | null, signal?: string) => {
         if (typeof code === 'number') exitCode = code
         else exitSignal = signal ?? null
       })
-      // Writing into a channel the host already closed (the command ended early) is not news.
-      channel.on('error', () => undefined)
       const onAbort = () => {
         aborted = true
         const kill = () => void this.#killGroup(pgid!, channel)
@@ -493,21 +486,14 @@ export class SshConnection {
           }, this.timings.killGraceMs).unref()
         }
       }
-      options.signal?.addEventListener('abort', onAbort, { once: true })
+      hooks.signal?.addEventListener('abort', onAbort, { once: true })
       channel.on('close', () => {
-        closed = true
-        options.signal?.removeEventListener('abort', onAbort)
-        options.stdin?.unpipe(channel)
-        stdout.push(null)
+        hooks.signal?.removeEventListener('abort', onAbort)
         stderr += errDecoder.end()
-        if (aborted) resolve({ kind: 'aborted', stdout: '', stderr })
-        else if (exitCode !== null) resolve({ kind: 'exited', code: exitCode, stdout: '', stderr })
-        else resolve({ kind: 'no-exit-status', signal: exitSignal, stdout: '', stderr })
+        hooks.onClose()
+        resolve({ aborted, exitCode, exitSignal, stderr })
       })
     })
-    if (options.stdin) options.stdin.pipe(channel)
-    else channel.end()
-    return { stdout, done }
   }
 
   /** SIGTERM to the whole remote process group over a second channel; SIGKILL if it lingers. */
