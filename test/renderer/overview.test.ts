@@ -119,11 +119,30 @@ describe('overview', () => {
       testApp.context.config.update((c) => {
         c.runs.push(failed('run-4', '2026-11-28T02:30:00.000Z', 'The off-site box refused the receive.', 'Check the receive user on the off-site box.'))
       })
+      // Every state the toolbar's button goes through, recorded in the page as it happens.
+      await page.evaluate(() => {
+        const seen: string[] = []
+        ;(window as unknown as { buttonStates: string[] }).buttonStates = seen
+        const toolbar = document.querySelector('.overview-toolbar')!
+        const note = () => {
+          const b = toolbar.querySelector('button')!
+          const state = `${b.textContent ?? ''}|${b.disabled ? 'disabled' : 'enabled'}`
+          if (seen.at(-1) !== state) seen.push(state)
+        }
+        note()
+        new MutationObserver(note).observe(toolbar, { subtree: true, childList: true, characterData: true, attributes: true })
+      })
       await page.getByRole('button', { name: 'Check again' }).click()
       await card(page).getByText('The last backup (started from this app) failed: The off-site box refused the receive. Check the receive user on the off-site box.', { exact: true }).waitFor()
       await page.getByRole('button', { name: 'Check again' }).waitFor()
       expect(await page.getByRole('button', { name: 'Check again' }).isEnabled()).toBe(true)
       expect(await page.getByRole('region', { name: 'Backups' }).getAttribute('aria-busy')).toBe('false')
+      // While the hosts were read again, the button waited (and the old answer stayed on screen).
+      expect(await page.evaluate(() => (window as unknown as { buttonStates: string[] }).buttonStates)).toEqual([
+        'Check again|enabled',
+        'Reading the hosts…|disabled',
+        'Check again|enabled',
+      ])
       expect(app.problems).toEqual([])
     } finally {
       await app.close()

@@ -9,7 +9,10 @@ export type QueryState<T> =
   | { readonly status: 'failed'; readonly error: AppError }
 
 export interface Query<T> {
+  /** The last answer: a reload keeps it on screen until the new one replaces it. */
   readonly state: QueryState<T>
+  /** A reload is going on (the answer shown is the one before). */
+  readonly reloading: boolean
   reload(): void
 }
 
@@ -17,16 +20,19 @@ export interface Query<T> {
 export function useApiQuery<T>(load: () => Promise<Result<T>>): Query<T> {
   const [state, setState] = useState<QueryState<T>>({ status: 'loading' })
   const [generation, setGeneration] = useState(0)
+  const [answered, setAnswered] = useState(-1)
 
   useEffect(() => {
     let current = true
     load().then(
       (result) => {
         if (!current) return
+        setAnswered(generation)
         setState(result.ok ? { status: 'ready', value: result.value } : { status: 'failed', error: result.error })
       },
       (err: unknown) => {
         if (!current) return
+        setAnswered(generation)
         setState({
           status: 'failed',
           error: {
@@ -44,5 +50,5 @@ export function useApiQuery<T>(load: () => Promise<Result<T>>): Query<T> {
   }, [load, generation])
 
   const reload = useCallback(() => setGeneration((g) => g + 1), [])
-  return { state, reload }
+  return { state, reloading: state.status !== 'loading' && answered !== generation, reload }
 }

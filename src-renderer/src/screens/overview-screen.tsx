@@ -1,7 +1,7 @@
 // Overview: per job, how far behind the off-site copy is and what needs attention (read
 // from both hosts by getOverview), notifications as they arrive, how many hosts and jobs
 // there are and the newest runs; or the first step when there is nothing yet.
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { api } from '../api'
 import { EmptyState } from '../components/empty-state'
 import { ErrorNotice } from '../components/error-notice'
@@ -104,15 +104,10 @@ const getOverview = () => api().getOverview()
 
 /** Every job as both hosts see it now; read again on request and when a run ends. */
 function JobsOverview() {
-  const { state, reload } = useApiQuery(getOverview)
-  // A reading again keeps the last answer on screen (state stays 'ready'); until a new answer
-  // replaces it, the button says so and waits: a second click would discard the reading going on.
-  const [readingSince, setReadingSince] = useState<typeof state | null>(null)
-  const reading = state.status === 'loading' || (readingSince !== null && readingSince === state)
-  const checkAgain = () => {
-    setReadingSince(state)
-    reload()
-  }
+  // A reading again keeps the last answer on screen; until a new answer replaces it, the
+  // button says so and waits: a second click would discard the reading going on.
+  const { state, reloading, reload } = useApiQuery(getOverview)
+  const reading = state.status === 'loading' || reloading
   useEffect(
     () =>
       api().on('jobState', (e) => {
@@ -123,7 +118,7 @@ function JobsOverview() {
   return (
     <section aria-label="Backups" aria-busy={reading}>
       <div className="overview-toolbar">
-        <button type="button" className="button" onClick={checkAgain} disabled={reading}>
+        <button type="button" className="button" onClick={reload} disabled={reading}>
           {reading ? 'Reading the hosts…' : 'Check again'}
         </button>
       </div>
