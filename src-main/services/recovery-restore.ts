@@ -32,6 +32,7 @@ import {
 import {
   fallbackNasDataset,
   originalNasDataset,
+  newerOffsite,
   parsePoolRoots,
   restoredName,
   RestoreSnapshotMissingError,
@@ -288,7 +289,18 @@ export function createRecoveryRestoreServices(deps: RecoveryRestoreDeps): { [M i
     for (const i of p.items.filter((i) => i.state.kind === 'restored')) words.push(`${i.target} was restored already and is left as it is.`)
     for (const s of p.skipped) words.push(`${s} is left out: the dataset above it has no snapshot @${p.snapshot.snapshot}.`)
     words.push(`Nothing on the NAS is written over: ${p.top} is made new.`)
-    words.push('The restored snapshots keep their identity (GUID), so the next backup from the restored dataset sends only what changed, not everything again.')
+    const ahead = newerOffsite(p.items.map((i) => i.source))
+    if (ahead.length === 0) {
+      words.push('The restored snapshots keep their identity (GUID), so the next backup from the restored dataset sends only what changed, not everything again.')
+    } else {
+      const first = ahead[0]!
+      const count = first.newer.length === 1 ? 'one newer snapshot' : `${first.newer.length} newer snapshots`
+      words.push(
+        `@${p.snapshot.snapshot} is not the newest copy: the off-site box has ${count} of ${first.dataset} (newest @${first.newer.at(-1)!}). ` +
+          'The job’s next backup from the restored dataset will find the off-site copy ahead of it and stop, showing which off-site snapshots a rollback would remove; nothing is removed unless you confirm that. ' +
+          'Restore the newest snapshot instead if backups should simply go on.',
+      )
+    }
     words.push(input.mount ? 'Then the restored datasets are unlocked with the same passphrase and mounted on the NAS.' : 'The restored datasets stay unmounted (and locked, if encrypted).')
 
     const commands: ShownCommand[] = [

@@ -53,6 +53,22 @@ export function restoreSources(tree: DatasetTree, snapshot: SnapshotRef, recursi
   return { sources, skipped }
 }
 
+/**
+ * The snapshots off-site that are newer than the one restored, per dataset. A restore of
+ * an older snapshot makes the NAS's newest one older than the off-site copy's: the job's
+ * next run then finds the copy ahead of the NAS (diverged) and stops before rolling back.
+ */
+export function newerOffsite(sources: readonly RestoreSource[]): { dataset: DatasetName; newer: string[] }[] {
+  const out: { dataset: DatasetName; newer: string[] }[] = []
+  for (const s of sources) {
+    const all = s.dataset.snapshots.toArray()
+    const at = all.findIndex((x) => x.guid === s.guid)
+    const newer = at < 0 ? [] : all.slice(at + 1).map((x) => x.name)
+    if (newer.length > 0) out.push({ dataset: s.dataset.name, newer })
+  }
+  return out
+}
+
 export function targetOf(top: DatasetName, relative: string): DatasetName {
   return (relative === '' ? top : `${top}/${relative}`) as DatasetName
 }

@@ -9,6 +9,7 @@ import { snapshotName, type DatasetName, type SnapshotName } from '../../../../s
 import type { Guid } from '../../../../src-main/core/zfs/dataset-tree'
 import {
   fallbackNasDataset,
+  newerOffsite,
   originalNasDataset,
   parsePoolRoots,
   restoredName,
@@ -53,6 +54,12 @@ const job = (over: Partial<Job>): Job =>
   }) as Job
 
 describe('what a restore takes from the off-site box', () => {
+  it('names the off-site snapshots newer than the one restored (the next run would find the copy ahead), and none for the newest', () => {
+    expect(newerOffsite(restoreSources(offsiteTree, snapshotName('backup/nas/plain@s1'), false).sources)).toEqual([{ dataset: 'backup/nas/plain', newer: ['s2'] }])
+    expect(newerOffsite(restoreSources(offsiteTree, snapshotName('backup/nas/plain@s2'), false).sources)).toEqual([])
+    expect(newerOffsite(restoreSources(offsiteTree, snapshotName('backup/nas/secret@s1'), true).sources)).toEqual([])
+  })
+
   it('takes the snapshot’s dataset and each child with a snapshot of the same name, parents first, raw where encrypted', () => {
     const { sources, skipped } = restoreSources(offsiteTree, snapshotName('backup/nas/secret@s1'), true)
     expect(sources.map((s) => [s.snapshot.full, s.relative, s.raw, s.guid])).toEqual([
