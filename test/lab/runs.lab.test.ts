@@ -5,16 +5,10 @@
 // discarded and planned again; a diverged target refused with nothing changed; two
 // starts at once; the app closed mid-transfer and the run shown again after a restart.
 // Needs the keychain: run under scripts/with-keyring.sh (npm run test:lab does).
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshPools, labHosts, prepareTunnelAndReceiveUser, type Lab } from './hosts'
-import { createAppContext, type AppContext } from '../../src-main/services/app-context'
-import { openConfBackend } from '../../src-main/adapters/config/conf-backend'
-import { KeytarSecretStore } from '../../src-main/adapters/secrets/keytar-secret-store'
-import { Redactor } from '../../src-main/core/logging/redactor'
+import { cleanUpTestApp, testAppHome, runEnded as runEndedOn, runToEnd as runToEndOn, trustedLabHosts, type TestAppHome } from './app-setup'
+import type { AppContext } from '../../src-main/services/app-context'
 import { dispatch } from '../../src-main/services/dispatch'
 import { jobHoldTag } from '../../src-main/core/replication/job-run'
 import { until } from '../support/until'
@@ -25,37 +19,18 @@ import { apiCalls, eventWhere as eventWhereOn } from '../support/api-calls'
 
 let lab: Lab
 let ctx: AppContext
-let dataDir: string
-let keychainService: string
+let home: TestAppHome
 let nas: Host
 let offsite: Host
-
-const open = () => createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService })
 
 const { call, callFails } = apiCalls(() => ctx)
 
 const eventWhere = <T>(pick: (e: { name: string; payload: unknown }) => T | undefined, what: string, seconds = 600): Promise<T> =>
   eventWhereOn(ctx.events, pick, what, seconds)
-const runEnded = (runId: string) =>
-  eventWhere((e) => (e.name === 'jobState' && (e.payload as EventPayload<'jobState'>).runId === runId && (e.payload as EventPayload<'jobState'>).state !== 'running' ? (e.payload as EventPayload<'jobState'>) : undefined), `the end of ${runId}`)
+const runEnded = (runId: string) => runEndedOn(ctx, runId)
 const bytesAtLeast = (runId: string, bytes: number) =>
   eventWhere((e) => (e.name === 'progress' && (e.payload as RunProgress).runId === runId && (e.payload as RunProgress).bytesDone >= bytes ? (e.payload as RunProgress) : undefined), `${bytes} bytes of ${runId}`)
-
-async function runToEnd(jobId: string): Promise<{ run: RunRecord; state: EventPayload<'jobState'>; progress: RunProgress[] }> {
-  const progress: RunProgress[] = []
-  const stop = ctx.events.subscribe((e) => {
-    if (e.name === 'progress' && (e.payload as RunProgress).jobId === jobId) progress.push(e.payload as RunProgress)
-  })
-  try {
-    const started = await call<RunRecord>('startRun', { jobId })
-    if (started.outcome !== 'running') return { run: started, state: { jobId, runId: started.id, state: started.outcome === 'busy' ? 'busy' : started.outcome }, progress }
-    const state = await runEnded(started.id)
-    const run = (await call<RunRecord[]>('listRuns', { jobId, limit: 50 })).find((r) => r.id === started.id)!
-    return { run, state, progress: progress.filter((p) => p.runId === started.id) }
-  } finally {
-    stop()
-  }
-}
+const runToEnd = (jobId: string) => runToEndOn(ctx, call, jobId)
 
 const lines = async (host: 'nas' | 'offsite', cmd: string) => (await lab[host].run(cmd)).stdout.trim().split('\n').filter(Boolean)
 const guids = (host: 'nas' | 'offsite', ds: string) => lines(host, `zfs list -Hp -t snapshot -o guid -s createtxg '${ds}'`)
@@ -74,7 +49,7 @@ const receivedAtLeast = (target: string, bytes: number) =>
 const write = (ds: string, file: string, mib: number, snap: string) => lab.nas.run(`set -e; head -c ${mib}M /dev/urandom > '/${ds}/${file}'; zfs snapshot '${ds}@${snap}'`)
 
 beforeAll(async () => {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('runs.lab.test.ts needs the keychain: run it under scripts/with-keyring.sh')
+  home = testAppHome('runs-lab')
   lab = await labHosts()
   await freshPools()
   await prepareTunnelAndReceiveUser()
@@ -86,29 +61,15 @@ beforeAll(async () => {
   await write('tank/photos', 'a.bin', 3, 's1')
   await write('tank/photos', 'b.bin', 3, 's2')
   await write('tank/secret', 'a.bin', 2, 'k1')
-  dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-runs-lab-'))
-  keychainService = `zfs-offsite-test-${randomUUID()}`
-  ctx = open()
-  const trusted = async (input: Record<string, unknown>, fingerprint: string) => {
-    const host = await call<Host>('addHost', input)
-    expect(await call('connectHost', { id: host.id })).toMatchObject({ state: 'unconfirmed', fingerprint })
-    return call<Host>('trustHostKey', { id: host.id, fingerprint })
-  }
-  nas = await trusted({ label: 'NAS', role: 'nas', address: '127.0.0.1', port: lab.nas.sshPort, user: 'root', auth: 'key-file', keyFilePath: lab.nas.privateKeyPath }, lab.nas.hostKeyFingerprint)
-  offsite = await trusted(
-    { label: 'Off-site', role: 'offsite', address: '127.0.0.1', port: lab.offsite.sshPort, user: 'root', auth: 'key-file', keyFilePath: lab.offsite.privateKeyPath },
-    lab.offsite.hostKeyFingerprint,
-  )
+  ctx = home.open()
+  const hosts = await trustedLabHosts(call, lab)
+  nas = hosts.nas
+  offsite = hosts.offsite
 })
 
 afterAll(async () => {
-  ctx?.dispose()
   await lab?.nas.run('ip link set wg-backup up 2>/dev/null; true', { allowFail: true })
-  if (keychainService) {
-    const keychain = new KeytarSecretStore(new Redactor(), keychainService)
-    for (const account of await keychain.list()) await keychain.delete(account)
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  await cleanUpTestApp(home, ctx)
 })
 
 describe('replication runs on the lab', () => {
@@ -266,7 +227,7 @@ describe('replication runs on the lab', () => {
     const started = await call<RunRecord>('startRun', { jobId: photos.id })
     await bytesAtLeast(started.id, 512 * 1024)
     ctx.dispose()
-    ctx = open()
+    ctx = home.open()
     // The restarted app follows the run again from its state file on the NAS.
     const live = await call<RunProgress[]>('listActiveRuns', {})
     expect(live.map((p) => p.runId)).toEqual([started.id])
