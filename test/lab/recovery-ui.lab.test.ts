@@ -1,12 +1,19 @@
 // Disaster recovery through the UI (issue 9), in Chromium through the web bridge, against
 // the real services and the lab's real pools: a job copies an encrypted dataset with a
 // child and files off-site; then the Recovery screen's flow says a passphrase is missing
-// from the keychain and a typed one is wrong, each with nothing loaded or mounted; the
-// right ones are checked and saved; a read-only look is browsed and a file downloaded
+// from the keychain and a typed one is wrong, each with nothing saved, loaded or mounted;
+// the right ones are checked and saved; a read-only look is browsed and a file downloaded
 // (checksum equal to the NAS's), and ending it leaves the received datasets as they were.
-// A restore into a dataset that exists is refused with nothing changed; then the NAS's
-// dataset is destroyed and restored from the off-site box with progress (checksums and
-// GUIDs equal, the job's next run incremental), and the fire drill passes on the Overview.
+// A restore into a dataset that exists is refused with nothing changed (and through the
+// API: refused at the start too, a new name beside it by default, a wrong passphrase
+// refused before copying); then the NAS's dataset is destroyed and restored from the
+// off-site box with progress every second (checksums and GUIDs equal, the passphrase in
+// no plan or log line), and the job's next run is incremental for every dataset. Through
+// the API, a restore cancelled part-way keeps what arrived and goes on from there when
+// started again. Last, after the passphrase is changed on the NAS and replicated, the
+// fire drill run from the Overview fails clearly, with a notification, the failure on
+// the overview, and nothing left mounted or unlocked. (The API files prove the rest of
+// recovery: recovery-drill.lab.test.ts.)
 // Needs the built renderer (npm run build) and the keychain (scripts/with-keyring.sh).
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -19,8 +26,11 @@ import { freshPools, labHosts, prepareTunnelAndReceiveUser, type Lab } from './h
 import { goTo, launchBrowser, openApp, screenshotPath, type OpenedApp } from '../renderer/support/browser'
 import { startTestApp, type TestApp } from '../renderer/support/test-app'
 import { apiCalls, eventWhere } from '../support/api-calls'
+import { datasetGuids, offsiteFootprint as offsiteFootprintOf, runToEnd as runToEndOn, trustedLabHosts, type OffsiteFootprint, labJobInput, prepareOffsiteParent } from './app-setup'
 import type { EventPayload, PlanView } from '../../src-main/shared/contract'
-import type { Host, Job, PassphraseRef, RunRecord } from '../../src-main/shared/model'
+import type { Host, Job, PassphraseRef } from '../../src-main/shared/model'
+import type { FireDrill, RecoveryProgress, RestorePlan, RestoreResult } from '../../src-main/shared/recovery'
+import type { OverviewJob } from '../../src-main/shared/schedule'
 
 const PASSPHRASE = 'the lab passphrase for the recovery screen'
 const WRONG = 'not the passphrase at all'
@@ -40,33 +50,31 @@ let original: string
 /** The off-site encryption roots of the backup (a raw per-dataset send makes each child its own). */
 let roots: string[]
 
-const { call } = apiCalls(() => testApp.context)
+const { call, callFails } = apiCalls(() => testApp.context)
 const out = async (host: 'nas' | 'offsite', cmd: string) => (await lab[host].run(cmd)).stdout.trim()
-const offsiteKeys = () => out('offsite', 'zfs get -H -o name,value keystatus -t filesystem -r backup/nas')
 
 /** What no refused step and no look may change on the off-site box. */
-const offsiteFootprint = async () => ({
-  datasets: await out('offsite', 'zfs list -Hp -t all -o name,guid -r backup'),
-  keys: await offsiteKeys(),
-  mounted: await out('offsite', "zfs list -H -o name,mounted -t filesystem -r backup | awk '$2 == \"yes\"'"),
-  lookFolders: await out('offsite', 'ls -A /var/lib/zfs-offsite/look 2>/dev/null; true'),
-})
-const nasFootprint = () => out('nas', 'zfs list -Hp -t all -o name,guid -r tank')
+const offsiteFootprint = () => offsiteFootprintOf(lab)
+const nasFootprint = () => datasetGuids(lab, 'nas')
 /** sha256 of every file below a mounted dataset (children included), by path. */
 const checksums = (dir: string) => out('nas', `cd '${dir}' && find . -type f -print0 | sort -z | xargs -0 sha256sum`)
 /** Each snapshot below root by its name relative to root, with its GUID. */
 const guids = (host: 'nas' | 'offsite', root: string) => out(host, `zfs list -Hp -t snapshot -o name,guid -s name -r '${root}' | sed 's|^${root}||'`)
 
-async function runToEnd(jobId: string): Promise<RunRecord> {
-  const started = await call<RunRecord>('startRun', { jobId })
-  if (started.outcome !== 'running') return started
-  await eventWhere(
-    testApp.context.events,
-    (e) => (e.name === 'jobState' && (e.payload as EventPayload<'jobState'>).runId === started.id && (e.payload as EventPayload<'jobState'>).state !== 'running' ? true : undefined),
-    `the end of ${started.id}`,
-    300,
-  )
-  return (await call<RunRecord[]>('listRuns', { jobId, limit: 20 })).find((r) => r.id === started.id)!
+const runToEnd = async (jobId: string) => (await runToEndOn(testApp.context, call, jobId, 300)).run
+
+/** The off-site roots' passphrases as a person types them into a restore through the API. */
+const typed = (passphrase: string) => roots.map((encryptionRoot) => ({ encryptionRoot, passphrase, save: false }))
+/** A restore of the backup's s1 to the NAS through the API. */
+const restoreInput = (extra: Record<string, unknown>) => ({ offsiteHostId: offsite.id, snapshot: 'backup/nas/secret@s1', recursive: true, targetHostId: nas.id, passphrases: typed(PASSPHRASE), ...extra })
+
+/** The recoveryProgress events of one kind while they are collected, with the time each arrived. */
+function progressOf(match: (p: RecoveryProgress) => boolean): { events: (RecoveryProgress & { seenAt: number })[]; stop: () => void } {
+  const events: (RecoveryProgress & { seenAt: number })[] = []
+  const stop = testApp.context.events.subscribe((e) => {
+    if (e.name === 'recoveryProgress' && match(e.payload as RecoveryProgress)) events.push({ ...(e.payload as RecoveryProgress), seenAt: Date.now() })
+  })
+  return { events, stop }
 }
 
 beforeAll(async () => {
@@ -74,10 +82,7 @@ beforeAll(async () => {
   lab = await labHosts()
   await freshPools()
   await prepareTunnelAndReceiveUser()
-  await Promise.all([
-    lab.nas.run(`systemctl stop 'zfs-offsite-run-*' 2>/dev/null; rm -rf /var/lib/zfs-offsite/runs /run/lock/zfs-offsite-*; true`),
-    lab.offsite.run('set -e; rm -rf /var/lib/zfs-offsite/look; zfs create -o canmount=off backup/nas; zfs allow -u zfsreceive create,mount,receive backup/nas'),
-  ])
+  await prepareOffsiteParent(lab)
   await lab.nas.run('set -e; zfs create -o encryption=on -o keyformat=passphrase tank/secret', { stdin: `${PASSPHRASE}\n` })
   await lab.nas.run(
     [
@@ -93,28 +98,8 @@ beforeAll(async () => {
   original = await checksums('/tank/secret')
   downloadsDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-recovery-ui-downloads-'))
   testApp = await startTestApp({ downloadsDir })
-  const { services } = testApp.context
-  const trusted = async (input: Parameters<typeof services.addHost>[0], fingerprint: string): Promise<Host> => {
-    const host = await services.addHost(input)
-    await services.connectHost({ id: host.id })
-    return services.trustHostKey({ id: host.id, fingerprint })
-  }
-  nas = await trusted(
-    { label: 'Lab NAS', role: 'nas', address: '127.0.0.1', port: lab.nas.sshPort, user: 'root', auth: 'key-file', keyFilePath: lab.nas.privateKeyPath, reachedThroughNas: false },
-    lab.nas.hostKeyFingerprint,
-  )
-  offsite = await trusted(
-    { label: 'Lab off-site', role: 'offsite', address: '127.0.0.1', port: lab.offsite.sshPort, user: 'root', auth: 'key-file', keyFilePath: lab.offsite.privateKeyPath, reachedThroughNas: false },
-    lab.offsite.hostKeyFingerprint,
-  )
-  job = await call<Job>('addJob', {
-    name: 'Secret',
-    sourceHostId: nas.id,
-    targetHostId: offsite.id,
-    sources: [{ dataset: 'tank/secret', recursive: true }],
-    targetParent: 'backup/nas',
-    receiver: { user: 'zfsreceive', address: lab.offsite.tunnelIp },
-  })
+  ;({ nas, offsite } = await trustedLabHosts(call, lab, { labels: { nas: 'Lab NAS', offsite: 'Lab off-site' } }))
+  job = await call<Job>('addJob', labJobInput(lab, { nas, offsite }, 'Secret', 'tank/secret'))
   const run = await runToEnd(job.id)
   expect(run.outcome, JSON.stringify(run.error)).toBe('succeeded')
   roots = (await out('offsite', 'zfs get -H -o value encryptionroot -t filesystem -r backup/nas/secret | sort -u')).split('\n')
@@ -155,7 +140,7 @@ async function fireDrillOnOverview(outcome: 'Passed' | 'Failed') {
 }
 
 describe('disaster recovery through the Recovery screen', () => {
-  let before: Awaited<ReturnType<typeof offsiteFootprint>>
+  let before: OffsiteFootprint
 
   it('says a passphrase is missing from the keychain, with the fix, and loads or mounts nothing', async () => {
     before = await offsiteFootprint()
@@ -260,7 +245,24 @@ describe('disaster recovery through the Recovery screen', () => {
     expect(await offsiteFootprint()).toEqual(before)
   })
 
-  it('restores the destroyed dataset under its own name with progress; checksums and GUIDs equal, and the job’s next run is incremental', async () => {
+  it('through the API, refuses to start a restore into a dataset that exists or with a wrong passphrase before copying anything, names a new dataset beside it by default, and changes nothing on either host', async () => {
+    const nasBefore = await nasFootprint()
+    const exists = await callFails('startRestore', restoreInput({ targetDataset: 'tank/secret', operationId: 'restore-exists' }))
+    expect(exists.code).toBe('RECOVERY_TARGET_EXISTS')
+    expect(exists.cause).toContain('tank/secret')
+    // With no name given and the original taken, the default is a new name beside it.
+    const byDefault = await call<RestorePlan>('previewRestore', restoreInput({ targetDataset: null }))
+    expect(byDefault.targetDataset).toBe(`tank/secret-restored-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`)
+    expect(byDefault.blockers).toEqual([])
+    const wrong = await callFails('startRestore', restoreInput({ targetDataset: 'tank/elsewhere', passphrases: typed(WRONG), operationId: 'restore-wrong-key' }))
+    expect(wrong.code).toBe('ZFS_KEY_INCORRECT')
+    expect(wrong.cause).toMatch(/passphrase for backup\/nas\/secret.* is wrong/)
+    expect(await nasFootprint()).toBe(nasBefore)
+    expect(await offsiteFootprint()).toEqual(before)
+    expect(await out('offsite', 'zfs get -H -o value keystatus backup/nas/secret')).toBe('unavailable')
+  })
+
+  it('restores the destroyed dataset under its own name with progress every second, raw and mounted; checksums and GUIDs equal, the passphrase in no plan or log line, and the job’s next run is incremental for every dataset', async () => {
     await lab.nas.run(`set -e; zfs holds -rH tank/secret@s1 | while IFS="$(printf '\\t')" read -r snap tag rest; do zfs release "$tag" "$snap"; done; zfs destroy -r tank/secret`)
     expect(await out('nas', 'zfs list -H -o name -r tank')).toBe('tank')
 
@@ -277,7 +279,22 @@ describe('disaster recovery through the Recovery screen', () => {
     const commands = await preview.getByRole('region', { name: 'What this runs' }).textContent()
     expect(commands).toContain('zfs send -w backup/nas/secret@s1')
     expect(commands).toContain('zfs receive -s -u tank/secret')
+    // What the screen previewed, as the API plans it: raw for each dataset, relayed through this computer, no passphrase in it.
+    const plan = await call<RestorePlan>('previewRestore', restoreInput({ targetDataset: null, passphrases: [] }))
+    expect(plan.targetDataset).toBe('tank/secret')
+    expect(plan.blockers).toEqual([])
+    expect(plan.datasets).toMatchObject([
+      { source: 'backup/nas/secret@s1', target: 'tank/secret', raw: true, resume: false },
+      { source: 'backup/nas/secret/child@s1', target: 'tank/secret/child', raw: true, resume: false },
+    ])
+    expect(plan.estimatedBytes).toBeGreaterThan(5 * 1024 * 1024)
+    expect(plan.words.join(' ')).toMatch(/passes through this computer.*keep this computer awake/)
+    expect(plan.commands.filter((c) => c.kind === 'change').map((c) => `${c.host}: ${c.command}`)).toEqual(
+      expect.arrayContaining(['offsite: zfs send -w backup/nas/secret@s1', 'nas: zfs receive -s -u tank/secret', 'nas: zfs mount tank/secret']),
+    )
+    expect(JSON.stringify(plan)).not.toContain(PASSPHRASE)
 
+    const progress = progressOf((p) => p.kind === 'restore')
     await preview.getByRole('button', { name: 'Restore', exact: true }).click()
     await page.getByRole('dialog', { name: 'Restore to tank/secret on Lab NAS?' }).getByRole('button', { name: 'Start restore' }).click()
     const bar = restore.getByRole('progressbar', { name: 'Restore progress' })
@@ -294,6 +311,7 @@ describe('disaster recovery through the Recovery screen', () => {
         { timeout: 300_000, interval: 200 },
       )
       .toBe(1)
+    progress.stop()
     await page.screenshot({ path: screenshotPath('lab-recovery-restored'), fullPage: true })
     expect(seen.some((v) => v > 0 && v < 100)).toBe(true)
     expect(await bar.getAttribute('aria-valuenow')).toBe('100')
@@ -301,21 +319,59 @@ describe('disaster recovery through the Recovery screen', () => {
 
     expect(await checksums('/tank/secret')).toBe(original)
     expect(await guids('nas', 'tank/secret')).toBe(await guids('offsite', 'backup/nas/secret'))
-    await lab.nas.run('set -e; echo after the restore > /tank/secret/after.txt; zfs snapshot -r tank/secret@s2')
-    const plan = await call<PlanView>('planJob', { id: job.id })
-    expect(plan.datasets.map((d) => [d.source, d.action])).toEqual([
+    expect(await out('nas', 'zfs get -H -o value mounted,mountpoint tank/secret tank/secret/child')).toBe(['yes', '/tank/secret', 'yes', '/tank/secret/child'].join('\n'))
+    // Progress at least once a second while copying, bytes never going back, a last event that says done.
+    const copying = progress.events.filter((p) => p.phase === 'copying')
+    const seconds = (copying.at(-1)!.seenAt - copying[0]!.seenAt) / 1000
+    expect(seconds).toBeGreaterThan(2)
+    expect(copying.length).toBeGreaterThanOrEqual(Math.floor(seconds))
+    for (let i = 1; i < copying.length; i++) expect(copying[i]!.bytesDone).toBeGreaterThanOrEqual(copying[i - 1]!.bytesDone)
+    expect(copying.some((p) => p.bytesTotal !== null && p.rateBytesPerSecond > 0)).toBe(true)
+    expect(progress.events.at(-1)).toMatchObject({ phase: 'done' })
+    const logged = JSON.stringify(await testApp.context.logger.recent(1000))
+    expect(logged).not.toContain(PASSPHRASE)
+    expect(logged).toMatch(/restore started/)
+
+    await lab.nas.run('set -e; echo after the restore > /tank/secret/after.txt; echo child too > /tank/secret/child/after.txt; zfs snapshot -r tank/secret@s2')
+    const next = await call<PlanView>('planJob', { id: job.id })
+    expect(next.runnable).toBe(true)
+    expect(next.datasets.map((d) => [d.source, d.action])).toEqual([
       ['tank/secret', 'incremental'],
       ['tank/secret/child', 'incremental'],
     ])
+    const run = await runToEnd(job.id)
+    expect(run.outcome, JSON.stringify(run.error)).toBe('succeeded')
+    expect(run.transfers.map((t) => t.label)).toEqual(['changes from s1 to s2', 'changes from s1 to s2'])
+    expect(await guids('offsite', 'backup/nas/secret')).toBe(await guids('nas', 'tank/secret'))
   })
 
-  it('the fire drill passes on the Overview with the keychain’s passphrases and leaves nothing mounted or unlocked', async () => {
-    const keysBefore = await offsiteKeys()
-    await fireDrillOnOverview('Passed')
-    await page.screenshot({ path: screenshotPath('lab-recovery-fire-drill'), fullPage: true })
-    expect(await offsiteKeys()).toBe(keysBefore)
-    expect(await out('offsite', 'zfs list -H -o name -r backup/nas | grep -c zfs-offsite-look; true')).toBe('0')
-    expect(app.problems).toEqual([])
+  it('through the API, a restore cancelled part-way keeps what arrived, and started again goes on from there', async () => {
+    const progress = progressOf((p) => p.operationId === 'restore-cut')
+    const started = callFails('startRestore', restoreInput({ targetDataset: 'tank/again', mount: false, operationId: 'restore-cut', rateLimitBytesPerSecond: 512 * 1024 }))
+    await eventWhere(
+      testApp.context.events,
+      (e) => (e.name === 'recoveryProgress' && (e.payload as RecoveryProgress).operationId === 'restore-cut' && (e.payload as RecoveryProgress).bytesDone >= 1024 * 1024 ? true : undefined),
+      '1 MiB of the restore relayed',
+      300,
+    )
+    expect(await call('cancelRecoveryOperation', { operationId: 'restore-cut' })).toEqual({ operationId: 'restore-cut', cancelled: true })
+    const error = await started
+    progress.stop()
+    expect(error.code).toBe('RECOVERY_CANCELLED')
+    expect(error.fix).toMatch(/Start the restore again to go on from here/)
+    expect(progress.events.at(-1)).toMatchObject({ phase: 'cancelled' })
+    expect(await out('nas', `pgrep -f '^zfs receive' || true`)).toBe('')
+    expect(await out('offsite', `pgrep -f '^zfs send' || true`)).toBe('')
+    expect(await out('nas', 'zfs get -H -o value receive_resume_token tank/again')).not.toBe('-')
+
+    const plan = await call<RestorePlan>('previewRestore', restoreInput({ targetDataset: 'tank/again' }))
+    expect(plan.blockers).toEqual([])
+    expect(plan.datasets[0]).toMatchObject({ target: 'tank/again', resume: true })
+    expect(plan.words.join(' ')).toMatch(/stopped before; it goes on from where it stopped/)
+    const result = await call<RestoreResult>('startRestore', restoreInput({ targetDataset: 'tank/again', operationId: 'restore-again' }))
+    expect(result.done[0]).toMatch(/^Finished the stopped copy of backup\/nas\/secret@s1/)
+    expect(result.datasets.every((d) => d.sameGuid && d.mounted)).toBe(true)
+    expect(await checksums('/tank/again')).toBe(original)
   })
 
   it('after the passphrase is changed on the NAS and replicated, the fire drill fails clearly on the Overview, with a notification, and leaves nothing mounted or unlocked', async () => {
@@ -325,15 +381,32 @@ describe('disaster recovery through the Recovery screen', () => {
     expect(run.outcome, JSON.stringify(run.error)).toBe('succeeded')
     // The new passphrase opens the off-site copy now; the one the screen saved does not.
     expect((await lab.offsite.run('zfs load-key -n backup/nas/secret', { stdin: `${CHANGED}\n`, allowFail: true })).code).toBe(0)
-    const keysBefore = await offsiteKeys()
+    const footprintBefore = await offsiteFootprint()
+    const notified = eventWhere(
+      testApp.context.events,
+      (e) => (e.name === 'notification' && (e.payload as EventPayload<'notification'>).kind === 'fire-drill-failed' ? (e.payload as EventPayload<'notification'>) : undefined),
+      'the fire-drill-failed notification',
+      180,
+    )
     const card = await fireDrillOnOverview('Failed')
     expect(await card.textContent()).toMatch(/no longer unlocks the off-site copy: it was changed on the NAS/)
     const note = page.getByRole('log', { name: 'Notifications' }).getByRole('listitem').filter({ hasText: 'Fire drill for “Secret” failed' })
     await note.waitFor({ timeout: 30_000 })
     expect(await note.textContent()).toMatch(/no longer unlocks the off-site copy/)
     await page.screenshot({ path: screenshotPath('lab-recovery-fire-drill-failed'), fullPage: true })
-    expect(await offsiteKeys()).toBe(keysBefore)
-    expect(await out('offsite', 'zfs list -H -o name -r backup/nas | grep -c zfs-offsite-look; true')).toBe('0')
+    // What the services recorded for it.
+    const drill = (await call<FireDrill[]>('listFireDrills', {})).find((d) => d.jobId === job.id)!
+    expect(drill).toMatchObject({ outcome: 'failed', trigger: 'person', snapshot: 'backup/nas/secret@s3', mountedReadOnly: false, error: { code: 'FIRE_DRILL_FAILED' } })
+    expect(drill.roots).toEqual(expect.arrayContaining([expect.objectContaining({ encryptionRoot: 'backup/nas/secret', outcome: 'wrong', source: 'keychain' })]))
+    expect(drill.words).toBe('The passphrase saved for tank/secret no longer unlocks the off-site copy: it was changed on the NAS. Save the new one in Keys.')
+    expect(await notified).toMatchObject({ jobId: job.id, title: 'Fire drill for “Secret” failed', body: drill.words })
+    const overview = (await call<OverviewJob[]>('getOverview', {})).find((j) => j.jobId === job.id)
+    expect(overview?.fireDrill).toMatchObject({ outcome: 'failed', words: drill.words })
+    expect(overview?.warnings).toContain(`The last fire drill failed: ${drill.words}`)
+    // Nothing mounted or unlocked, no clone and no look folder left.
+    expect(await offsiteFootprint()).toEqual(footprintBefore)
+    expect(footprintBefore.keys).toContain('backup/nas/secret\tunavailable')
+    expect(footprintBefore.lookFolders).toBe('')
     expect(app.problems).toEqual([])
   })
 })
