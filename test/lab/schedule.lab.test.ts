@@ -7,34 +7,27 @@
 // leaves no unit, cron line, drop-in, script or sanoid block on either host.
 // Needs the keychain: run it under scripts/with-keyring.sh (npm run test:lab does).
 // CAPTURE_FIXTURES=1 writes what the hosts printed into test/fixtures/schedule/.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshPools, labHosts, prepareTunnelAndReceiveUser, type Lab } from './hosts'
+import { cleanUpTestApp, labJobInput, testAppHome, trustedLabHosts, type TestAppHome } from './app-setup'
 import { clearScheduleLeftovers, installReceiveWrapper, restorePlainReceiveKey, sanoidNameAgo, snapshotsInThePast } from './schedule-setup'
-import { createAppContext, type AppContext } from '../../src-main/services/app-context'
-import { openConfBackend } from '../../src-main/adapters/config/conf-backend'
-import { KeytarSecretStore } from '../../src-main/adapters/secrets/keytar-secret-store'
-import { Redactor } from '../../src-main/core/logging/redactor'
+import type { AppContext } from '../../src-main/services/app-context'
 import { scheduleStateCommand, unitNames } from '../../src-main/core/schedule/timer-units'
 import { shellJoin } from '../../src-main/core/shell/quote'
 import { holdScriptPath, pruneDropInPath, scheduledRunPath } from '../../src-main/services/schedule-scripts'
 import { until } from '../support/until'
 import { apiCalls } from '../support/api-calls'
-import type { Host, Job } from '../../src-main/shared/model'
+import type { Job } from '../../src-main/shared/model'
 import type { ScheduleStatus } from '../../src-main/shared/schedule'
 
 let lab: Lab
+let home: TestAppHome
 let ctx: AppContext
-let dataDir: string
-let keychainService: string
-let nas: Host
-let offsite: Host
 let job: Job
 
-const open = () => createAppContext({ dataDir, transport: 'bridge', version: '0.0.0-test', openConfig: openConfBackend, keychainService })
+const open = () => home.open()
 const { call, callFails } = apiCalls(() => ctx)
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'schedule')
@@ -55,7 +48,7 @@ const sanoidName = (daysAgo: number, type: string) => sanoidNameAgo(daysAgo * 86
 const NONE = { frequently: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }
 
 beforeAll(async () => {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('schedule.lab.test.ts needs the keychain: run it under scripts/with-keyring.sh')
+  home = testAppHome('schedule-lab')
   lab = await labHosts()
   await freshPools()
   await prepareTunnelAndReceiveUser()
@@ -71,42 +64,19 @@ beforeAll(async () => {
     'tank/photos',
     ([[4, 'daily'], [3, 'daily'], [2, 'daily'], [1, 'hourly']] as const).map(([days, type]) => ({ secondsAgo: days * 86400, name: sanoidName(days, type) })),
   )
-  dataDir = mkdtempSync(join(tmpdir(), 'zfs-offsite-schedule-lab-'))
-  keychainService = `zfs-offsite-test-${randomUUID()}`
   ctx = open()
-  const trusted = async (input: Record<string, unknown>, fingerprint: string) => {
-    const host = await call<Host>('addHost', input)
-    expect(await call('connectHost', { id: host.id })).toMatchObject({ state: 'unconfirmed', fingerprint })
-    return call<Host>('trustHostKey', { id: host.id, fingerprint })
-  }
-  nas = await trusted({ label: 'NAS', role: 'nas', address: '127.0.0.1', port: lab.nas.sshPort, user: 'root', auth: 'key-file', keyFilePath: lab.nas.privateKeyPath }, lab.nas.hostKeyFingerprint)
-  offsite = await trusted(
-    { label: 'Off-site', role: 'offsite', address: '127.0.0.1', port: lab.offsite.sshPort, user: 'root', auth: 'key-file', keyFilePath: lab.offsite.privateKeyPath },
-    lab.offsite.hostKeyFingerprint,
-  )
-  job = await call<Job>('addJob', {
-    name: 'Photos',
-    sourceHostId: nas.id,
-    targetHostId: offsite.id,
-    sources: [{ dataset: 'tank/photos', recursive: true }],
-    targetParent: 'backup/nas',
-    receiver: { user: 'zfsreceive', address: lab.offsite.tunnelIp },
-  })
+  const hosts = await trustedLabHosts(call, lab)
+  job = await call<Job>('addJob', labJobInput(lab, hosts, 'Photos', 'tank/photos'))
   // Where an earlier run of the app's left its hold (the tag is the job's): the scheduled run must move it forward.
   await lab.nas.run(`zfs hold zfs-offsite-${job.id} "$(zfs list -H -o name -t snapshot -s createtxg tank/photos | head -n 1)"`)
 }, 600_000)
 
 afterAll(async () => {
-  ctx?.dispose()
   if (lab) {
     await lab.nas.run(`date -s @${Math.floor(Date.now() / 1000)} >/dev/null; ip link set wg-backup up 2>/dev/null; systemctl stop zfs-offsite-lock-holder 2>/dev/null; true`, { allowFail: true })
     await restorePlainReceiveKey(lab)
   }
-  if (keychainService) {
-    const keychain = new KeytarSecretStore(new Redactor(), keychainService)
-    for (const account of await keychain.list()) await keychain.delete(account)
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  await cleanUpTestApp(home, ctx)
 })
 
 describe('a schedule on the lab', () => {
