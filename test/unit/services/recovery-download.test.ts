@@ -12,9 +12,9 @@ import type { SFTPWrapper } from 'ssh2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_TIMINGS, SshConnection } from '../../../src-main/adapters/ssh/ssh-connection'
 import { fingerprintOfPublicKeyLine } from '../../../src-main/adapters/ssh/host-key'
-import { AppFailure } from '../../../src-main/shared/errors'
 import { copyFromLook, CopyStopped, newDownloadFolder, walkLook } from '../../../src-main/services/recovery-download'
 import { startLocalSshd, type LocalSshd } from '../adapters/ssh/local-sshd'
+import { failureOf as failure } from '../../support/app-failure'
 
 let sshd: LocalSshd
 let connection: SshConnection
@@ -55,16 +55,6 @@ afterAll(async () => {
   await sshd?.dispose()
   if (work) rmSync(work, { recursive: true, force: true })
 })
-
-async function failure(p: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof AppFailure) return err
-    throw err
-  }
-  throw new Error('expected a failure')
-}
 
 describe('download from a look over SFTP', () => {
   it('copies a file and a folder byte for byte with their modes and times, skipping links and special files', async () => {

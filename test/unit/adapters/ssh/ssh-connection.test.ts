@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import ssh2 from 'ssh2'
 import { SshConnection, type SshTarget, type SshTimings, DEFAULT_TIMINGS } from '../../../../src-main/adapters/ssh/ssh-connection'
 import { fingerprintOfPublicKeyLine } from '../../../../src-main/adapters/ssh/host-key'
-import { AppFailure } from '../../../../src-main/shared/errors'
 import { startLocalSshd, waitFor, type LocalSshd } from './local-sshd'
+import { failureOf as failure } from '../../../support/app-failure'
 
 let sshd: LocalSshd
 let pin: string
@@ -39,16 +39,6 @@ function connection(overrides: Partial<SshTarget> = {}): SshConnection {
   )
   open.push(c)
   return c
-}
-
-async function failure(p: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof AppFailure) return err
-    throw err
-  }
-  throw new Error('expected a failure')
 }
 
 const pgrep = (pattern: string): string => spawnSync('pgrep', ['-f', pattern]).stdout.toString().trim()
