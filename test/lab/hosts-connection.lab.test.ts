@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import ssh2 from 'ssh2'
 import { labHosts, prepareTunnelAndReceiveUser, type Lab, type LabHost } from './hosts'
 import { DEFAULT_TIMINGS, SshConnection, type SshTarget, type SshTimings } from '../../src-main/adapters/ssh/ssh-connection'
-import { AppFailure } from '../../src-main/shared/errors'
 import { until } from '../support/until'
+import { failureOf as failure } from '../support/app-failure'
 
 let lab: Lab
 const opened: SshConnection[] = []
@@ -39,16 +39,6 @@ function connect(host: LabHost, overrides: Partial<SshTarget> = {}): SshConnecti
   )
   opened.push(c)
   return c
-}
-
-async function failure(p: Promise<unknown>): Promise<AppFailure> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof AppFailure) return err
-    throw err
-  }
-  throw new Error('expected a failure')
 }
 
 /** Resolves when the connection reaches the state (at once if it is there), or fails at the deadline. */
