@@ -7,7 +7,7 @@
 // Needs the keychain: run under scripts/with-keyring.sh (npm run test:lab does).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshPools, labHosts, prepareTunnelAndReceiveUser, type Lab } from './hosts'
-import { cleanUpTestApp, testAppHome, runEnded as runEndedOn, runToEnd as runToEndOn, trustedLabHosts, type TestAppHome } from './app-setup'
+import { cleanUpTestApp, labJobInput, prepareOffsiteParent, runEnded as runEndedOn, runToEnd as runToEndOn, testAppHome, trustedLabHosts, type TestAppHome } from './app-setup'
 import type { AppContext } from '../../src-main/services/app-context'
 import { dispatch } from '../../src-main/services/dispatch'
 import { jobHoldTag } from '../../src-main/core/replication/job-run'
@@ -53,10 +53,7 @@ beforeAll(async () => {
   lab = await labHosts()
   await freshPools()
   await prepareTunnelAndReceiveUser()
-  await Promise.all([
-    lab.nas.run(`systemctl stop 'zfs-offsite-run-*' 2>/dev/null; rm -rf /var/lib/zfs-offsite/runs /run/lock/zfs-offsite-*; true`),
-    lab.offsite.run('set -e; zfs create -o canmount=off backup/nas; zfs allow -u zfsreceive create,mount,receive backup/nas'),
-  ])
+  await prepareOffsiteParent(lab)
   await lab.nas.run('set -e; zfs create tank/photos; zfs create -o encryption=on -o keyformat=passphrase tank/secret', { stdin: 'a passphrase for the lab\n' })
   await write('tank/photos', 'a.bin', 3, 's1')
   await write('tank/photos', 'b.bin', 3, 's2')
@@ -75,15 +72,7 @@ afterAll(async () => {
 describe('replication runs on the lab', () => {
   let photos: Job
   let secret: Job
-  const jobInput = (name: string, dataset: string, extra: Record<string, unknown> = {}) => ({
-    name,
-    sourceHostId: nas.id,
-    targetHostId: offsite.id,
-    sources: [{ dataset, recursive: true }],
-    targetParent: 'backup/nas',
-    receiver: { user: 'zfsreceive', address: lab.offsite.tunnelIp },
-    ...extra,
-  })
+  const jobInput = (name: string, dataset: string, extra: Record<string, unknown> = {}) => labJobInput(lab, { nas, offsite }, name, dataset, extra)
 
   it('plans a first send with its size and the time it takes at the rate limit', async () => {
     photos = await call<Job>('addJob', jobInput('Photos', 'tank/photos', { rateLimitBytesPerSecond: 1024 * 1024 }))
