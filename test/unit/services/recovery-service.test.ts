@@ -1,5 +1,5 @@
 // The recovery services over the real transport, without ZFS (that is the lab's part,
-// test/lab/recovery.lab.test.ts): an off-site box reached through a NAS that is gone
+// test/lab/recovery-drill.lab.test.ts): an off-site box reached through a NAS that is gone
 // gets a message that says how to reach it directly; inputs that could leave the look or
 // the backups' parent are refused before any command runs on a host.
 import { join } from 'node:path'
