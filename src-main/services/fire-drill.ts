@@ -6,7 +6,7 @@
 // drills again every `fireDrillEveryDays`, checked as often as the app's other checks.
 import type { ConfigStore } from '../adapters/config/config-store'
 import type { Logger } from '../core/logging/logger'
-import { drillOutcome, drillsDue, drillTarget, keyVerdict, nasNameOf, withDrill } from '../core/recovery/fire-drill-verdict'
+import { drillOutcome, drillsDue, drillTarget, keyVerdict, nasNameOf, passedWords, withDrill } from '../core/recovery/fire-drill-verdict'
 import { checkSnapshotName } from '../core/zfs/names'
 import type { MethodName, MethodOutput } from '../shared/contract'
 import { AppFailure, appError, type AppError } from '../shared/errors'
@@ -126,8 +126,7 @@ export function createFireDrillServices(deps: FireDrillDeps): FireDrillServices 
         const end = await looks.endLook({ hostId, lookId: look.lookId })
         done.push(...end.done)
       }
-      const when = new Date(newest.creation * 1000).toISOString().slice(0, 10)
-      return ended('passed', `The saved passphrases unlock the off-site copy of ${sourceRoot}, and its newest snapshot (${newest.name}, ${when}) mounts read-only.`)
+      return ended('passed', passedWords(job, sourceRoot, roots, { name: newest.name, date: new Date(newest.creation * 1000).toISOString().slice(0, 10) }))
     } catch (err) {
       const e = errorOf(err)
       const words = snapshot && !mountedReadOnly && roots.length > 0 ? `The passphrases unlock the off-site copy of ${sourceRoot}, but ${snapshot} did not mount read-only: ${e.cause}` : `The fire drill could not finish: ${e.cause}`

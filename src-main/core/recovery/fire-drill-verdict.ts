@@ -71,6 +71,19 @@ export function keyVerdict(job: Job, roots: readonly KeyCheck[]): KeyVerdict {
   }
 }
 
+/**
+ * The words of a drill that passed. A key already loaded on the off-site box (a look open,
+ * or loaded by hand) cannot be checked with `load-key -n`: the drill says its passphrase was
+ * not checked this time, rather than claim it unlocks.
+ */
+export function passedWords(job: Job, sourceRoot: string, roots: readonly KeyCheck[], newest: { readonly name: string; readonly date: string }): string {
+  const words = `The saved passphrases unlock the off-site copy of ${sourceRoot}, and its newest snapshot (${newest.name}, ${newest.date}) mounts read-only.`
+  const unchecked = roots.filter((r) => r.outcome === 'loaded').map((r) => nasNameOf(job, r.encryptionRoot))
+  if (unchecked.length === 0) return words
+  const names = unchecked.join(', ')
+  return `${words} The key of ${names} was already loaded on the off-site box, so its saved passphrase was not checked this time; run the drill again once it is unloaded (when no look is open).`
+}
+
 const DAY_MS = 86_400_000
 
 /** The jobs whose last drill is `everyDays` old or older (or that never had one); none when the interval is off. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { drillOutcome, drillsDue, drillTarget, keyVerdict, nasNameOf, withDrill } from '../../../../src-main/core/recovery/fire-drill-verdict'
+import { drillOutcome, drillsDue, drillTarget, keyVerdict, nasNameOf, passedWords, withDrill } from '../../../../src-main/core/recovery/fire-drill-verdict'
 import type { Job } from '../../../../src-main/shared/model'
 import type { FireDrill, KeyCheck } from '../../../../src-main/shared/recovery'
 
@@ -35,6 +35,15 @@ describe('fire drill verdict', () => {
     expect(drillTarget(job())).toEqual({ parent: 'backup/nas', targetRoot: 'backup/nas/secret', sourceRoot: 'tank/secret' })
     expect(nasNameOf(job(), 'backup/nas/secret/child')).toBe('tank/secret/child')
     expect(nasNameOf(job({ sources: [{ dataset: 'tank/secret', recursive: false }] }), 'backup/nas/secret/child')).toBe('backup/nas/secret/child')
+  })
+
+  it('says a passed drill did not check the passphrase of a key that was already loaded off-site', () => {
+    const newest = { name: 'autosnap_2026-11-27_00:00:00_daily', date: '2026-11-27' }
+    const plain = 'The saved passphrases unlock the off-site copy of tank/secret, and its newest snapshot (autosnap_2026-11-27_00:00:00_daily, 2026-11-27) mounts read-only.'
+    expect(passedWords(job(), 'tank/secret', [check({})], newest)).toBe(plain)
+    expect(passedWords(job(), 'tank/secret', [check({}), check({ encryptionRoot: 'backup/nas/secret/child', outcome: 'loaded' })], newest)).toBe(
+      `${plain} The key of tank/secret/child was already loaded on the off-site box, so its saved passphrase was not checked this time; run the drill again once it is unloaded (when no look is open).`,
+    )
   })
 
   it('passes when every root unlocks', () => {
