@@ -270,6 +270,12 @@ export function assembleOverview(readings: JobReadings): OverviewJob {
   const drill = readings.fireDrill ?? null
   if (drill && drill.outcome === 'failed') warnings.push({ rank: 3, text: `The last fire drill failed: ${drill.words}` })
   if (lastRun && lastRun.outcome === 'failed') warnings.push({ rank: 3, text: `The last backup (${WHO[lastRun.source]}) failed${lastRun.message ? `: ${lastRun.message}` : '.'}` })
+  if (lastRun && lastRun.outcome === 'succeeded' && lastRun.source === 'timer' && lastRun.message) {
+    warnings.push({
+      rank: 4,
+      text: `The last scheduled backup arrived, but its base could not be held on the NAS (${lastRun.message}), so the NAS’s pruning could remove it. A backup started from this app holds it again.`,
+    })
+  }
   if (tunnel && !tunnel.healthy) warnings.push({ rank: 4, text: tunnel.words })
   if (space && space.level === 'critical') warnings.push({ rank: 5, text: `The off-site box is running out of space: ${space.words}` })
   if (horizon && horizon.level === 'warning') warnings.push({ rank: 6, text: horizon.words })

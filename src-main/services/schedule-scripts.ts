@@ -316,7 +316,7 @@ export interface LastRun {
 /**
  * The last run as the script's own lines tell it (the journal after systemd forgot, or the
  * cron log): its start, its end and outcome, or a busy exit; a failure carries the lines the
- * run printed (syncoid's errors), the last ten.
+ * run printed (syncoid's errors), the last ten; a success, the holds it could not place.
  */
 export function lastRunFromLines(lines: readonly string[]): LastRun | null {
   let last: LastRun | null = null
@@ -332,7 +332,14 @@ export function lastRunFromLines(lines: readonly string[]): LastRun | null {
       last = { at, outcome: 'running' }
       printed = []
     } else if (m[1] === 'busy') last = { at, outcome: 'busy' }
-    else if (last) last = m[3] === 'succeeded' ? { at: last.at, outcome: 'succeeded' } : { at: last.at, outcome: 'failed', message: printed.slice(-10).join('\n') }
+    else if (last) {
+      // A success whose hold on the new base could not be placed says so (HOLD_FUNCTIONS).
+      const holds = printed.filter((l) => l.startsWith('zfs-offsite: hold-failed ')).map((l) => l.slice('zfs-offsite: hold-failed '.length))
+      last =
+        m[3] === 'succeeded'
+          ? { at: last.at, outcome: 'succeeded', ...(holds.length > 0 ? { message: holds.slice(-10).join('\n') } : {}) }
+          : { at: last.at, outcome: 'failed', message: printed.slice(-10).join('\n') }
+    }
   }
   return last
 }

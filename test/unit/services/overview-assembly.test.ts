@@ -199,6 +199,15 @@ describe('last and next run', () => {
     expect(appNewer.warnings).toEqual(['The last backup (started from this app) failed: The pool is full. Free space on the off-site box.'])
   })
 
+  it('warns when the timer’s run arrived but could not hold its base on the NAS', () => {
+    const held = { ...status('2026-11-28T02:00:05.000Z', 'succeeded'), lastRun: { at: '2026-11-28T02:00:05.000Z', outcome: 'succeeded' as const, message: 'tank/plain@s2: zfs hold refused' } }
+    const o = assemble(readings(job(), [root('tank/plain', false, target)], { schedule: held }))
+    expect(o.lastRun).toEqual({ at: '2026-11-28T02:00:05.000Z', outcome: 'succeeded', source: 'timer', message: 'tank/plain@s2: zfs hold refused' })
+    expect(o.warnings).toEqual([
+      'The last scheduled backup arrived, but its base could not be held on the NAS (tank/plain@s2: zfs hold refused), so the NAS’s pruning could remove it. A backup started from this app holds it again.',
+    ])
+  })
+
   it('shows no next run for a schedule that is turned off, and says it is off', () => {
     const o = assemble(readings(job(), [root('tank/plain', false, target)], { schedule: status('2026-11-28T02:00:05.000Z', 'failed', false) }))
     expect(o.nextRunAt).toBeNull()

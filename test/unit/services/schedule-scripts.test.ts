@@ -135,6 +135,16 @@ describe('the last run from the script’s own lines', () => {
     expect(failed).toEqual({ at: '2026-12-01T04:00:00.000Z', outcome: 'failed', message: 'ssh: connect to host 10.99.0.2 port 22: Network is unreachable\nzfs-offsite: syncoid ended with status 2: tank/a' })
     expect(lastRunFromLines(['zfs-offsite: run-start at=1796097600', 'zfs-offsite: run-end at=1796097630 outcome=succeeded', 'zfs-offsite: busy at=1796184000 owner=run-x 42: another run'])).toEqual({ at: '2026-12-02T04:00:00.000Z', outcome: 'busy' })
     expect(lastRunFromLines(['zfs-offsite: run-start at=1796097600', 'Sending…'])).toEqual({ at: '2026-12-01T04:00:00.000Z', outcome: 'running' })
+    // A success whose hold on the new base could not be placed carries that line.
+    expect(
+      lastRunFromLines([
+        'zfs-offsite: run-start at=1796097600',
+        'Sending incremental tank/a@s1 ... s2',
+        'zfs-offsite: hold-failed tank/a@s2: zfs hold refused',
+        'zfs-offsite: base-held tank/a/b@s2',
+        'zfs-offsite: run-end at=1796097630 outcome=succeeded',
+      ]),
+    ).toEqual({ at: '2026-12-01T04:00:00.000Z', outcome: 'succeeded', message: 'tank/a@s2: zfs hold refused' })
   })
 })
 
