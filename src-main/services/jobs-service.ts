@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { ConfigStore } from '../adapters/config/config-store'
 import type { Logger } from '../core/logging/logger'
 import { checkedDataset, jobHoldTag } from '../core/replication/job-run'
-import { releaseHoldsCommand } from './schedule-scripts'
+import { releaseTagBelowCommand } from '../core/zfs/holds'
 import { getPropertyCommand, parsePropertyValues } from '../core/zfs/get-property'
 import { relativeTo, type DatasetName } from '../core/zfs/names'
 import { AppFailure, appError } from '../shared/errors'
@@ -156,7 +156,7 @@ export function createJobServices(deps: JobServiceDeps): { [M in JobMethod]: Ser
       const tag = jobHoldTag(job.id)
       try {
         const nas = await deps.hosts.connection(job.sourceHostId)
-        await nas.run(releaseHoldsCommand(tag, job.sources))
+        await nas.run(releaseTagBelowCommand(tag, job.sources))
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err)
         notes.push(

@@ -182,21 +182,6 @@ export function holdScript(input: { readonly jobId: string; readonly tag: string
   return lines.join('\n') + '\n'
 }
 
-/** Releases the app's hold from every snapshot of the job's datasets (removing the schedule; the snapshots stay). */
-export function releaseHoldsCommand(tag: string, roots: readonly { readonly dataset: string; readonly recursive: boolean }[]): CommandSpec {
-  const script = [
-    'tag=$1; shift',
-    'for root in "$@"; do',
-    '  zfs get -H -p -o name,value -r userrefs -t snapshot "$root" 2>/dev/null | while IFS="$(printf \'\\t\')" read -r snap refs; do',
-    '    [ "$refs" != 0 ] || continue',
-    '    zfs holds -H "$snap" | cut -f2 | grep -qxF "$tag" && zfs release "$tag" "$snap"',
-    '  done',
-    'done',
-    'true',
-  ].join('\n')
-  return { argv: ['sh', '-c', script, 'sh', tag, ...roots.map((r) => r.dataset)], successCodes: [0] }
-}
-
 export function pruneDropInText(jobId: string): string {
   return [
     `${fileMarker(jobId)} before sanoid prunes, hold the newest received snapshot of the job’s datasets. Managed by the app.`,

@@ -27,6 +27,7 @@ import {
 } from '../core/schedule/timer-units'
 import { shellJoin } from '../core/shell/quote'
 import type { CommandSpec } from '../core/zfs/command'
+import { releaseTagBelowCommand } from '../core/zfs/holds'
 import type { DatasetName } from '../core/zfs/names'
 import { AppFailure, appError, type AppError } from '../shared/errors'
 import type { MethodName, MethodOutput } from '../shared/contract'
@@ -50,7 +51,6 @@ import {
   pruneDropInPath,
   pruneDropInText,
   putAppFileCommand,
-  releaseHoldsCommand,
   removeAppFilesCommand,
   RUN_LINE,
   disabledCronBlock,
@@ -342,7 +342,7 @@ export function createScheduleServices(deps: ScheduleServiceDeps): { [M in Sched
     if (s.holdScript !== null) {
       steps.push({ host: 'offsite', purpose: 'Remove the hold script', spec: removeAppFilesCommand(job.id, [holdScriptPath(job.id)]), undo: [putAppFileCommand(holdScriptPath(job.id), job.id, s.holdScript, '755')] })
     }
-    steps.push({ host: 'offsite', purpose: 'Release the app’s hold on the copies’ newest snapshots (the snapshots stay)', spec: releaseHoldsCommand(jobHoldTag(job.id), offsiteDatasets(job)), undo: [] })
+    steps.push({ host: 'offsite', purpose: 'Release the app’s hold on the copies’ newest snapshots (the snapshots stay)', spec: releaseTagBelowCommand(jobHoldTag(job.id), offsiteDatasets(job)), undo: [] })
     return steps
   }
 

@@ -41,3 +41,18 @@ export function holdCommand(tag: string, snapshots: readonly SnapshotName[]): Co
 export function releaseCommand(tag: string, snapshots: readonly SnapshotName[]): CommandSpec {
   return { argv: ['zfs', 'release', tag, ...snapshots], successCodes: [0] }
 }
+
+/** Releases `tag` from every snapshot of the roots and all below them (a schedule or job removed; the snapshots stay). */
+export function releaseTagBelowCommand(tag: string, roots: readonly { readonly dataset: string }[]): CommandSpec {
+  const script = [
+    'tag=$1; shift',
+    'for root in "$@"; do',
+    '  zfs get -H -p -o name,value -r userrefs -t snapshot "$root" 2>/dev/null | while IFS="$(printf \'\\t\')" read -r snap refs; do',
+    '    [ "$refs" != 0 ] || continue',
+    '    zfs holds -H "$snap" | cut -f2 | grep -qxF "$tag" && zfs release "$tag" "$snap"',
+    '  done',
+    'done',
+    'true',
+  ].join('\n')
+  return { argv: ['sh', '-c', script, 'sh', tag, ...roots.map((r) => r.dataset)], successCodes: [0] }
+}
