@@ -70,27 +70,37 @@ export interface ScheduledRunInput {
 }
 
 /**
+ * move_hold DATASET SNAPSHOT (sh and bash): the tag $TAG on SNAPSHOT, then released from
+ * the dataset's other snapshots. The new hold is placed before the old ones are released:
+ * there is never a moment without one. Fails only when the new hold cannot be placed.
+ */
+const MOVE_HOLD_FUNCTION = [
+  'move_hold() {',
+  '  zfs holds -H "$2" | cut -f 2 | grep -qxF "$TAG" || zfs hold "$TAG" "$2" || return 1',
+  '  zfs get -H -p -o name,value -t snapshot -d 1 userrefs "$1" | while IFS="$(printf \'\\t\')" read -r snap refs; do',
+  '    [ "$snap" != "$2" ] && [ "$refs" != 0 ] || continue',
+  '    if zfs holds -H "$snap" | cut -f 2 | grep -qxF "$TAG"; then zfs release "$TAG" "$snap" >/dev/null || echo "zfs-offsite: could not release the old hold on $snap"; fi',
+  '  done',
+  '  return 0',
+  '}',
+]
+
+/**
  * Moves the job's hold on the NAS to the newest snapshot the off-site box has (by GUID):
  * the base of the next incremental, kept from sanoid's pruning the same way the app's own
  * runs keep theirs. The off-site box is asked with the one query of syncoid's the
  * receive-only wrapper admits (`zfs get -Hpd 1 -t snapshot guid,creation '<ds>'`); the
- * newest NAS snapshot whose GUID it lists is the base, whatever the names say. The new
- * hold is placed before the old ones are released: there is never a moment without one.
+ * newest NAS snapshot whose GUID it lists is the base, whatever the names say.
  */
 const HOLD_FUNCTIONS = [
+  ...MOVE_HOLD_FUNCTION,
   'hold_one() {',
-  '  local src=$1 dst=$2 got base snap refs',
+  '  local src=$1 dst=$2 got base',
   '  got=$("${SSH[@]}" "zfs get -Hpd 1 -t snapshot guid,creation \'$dst\'" </dev/null 2>&1) || { echo "zfs-offsite: hold-failed $src: could not read the snapshots of $dst on the off-site box: $(tail -n 1 <<<"$got")"; return 1; }',
   '  base=$(zfs list -H -p -o name,guid -t snapshot -s createtxg -d 1 "$src" | awk -F \'\\t\' \'NR == FNR { if ($2 == "guid") g[$3] = 1; next } ($2 in g) { b = $1 } END { print b }\' <(printf \'%s\\n\' "$got") -)',
   // Nothing in common (yet): nothing to protect.
   '  [ -n "$base" ] || return 0',
-  '  if ! zfs holds -H "$base" | cut -f 2 | grep -qxF "$TAG"; then',
-  '    zfs hold "$TAG" "$base" || { echo "zfs-offsite: hold-failed $base: zfs hold refused"; return 1; }',
-  '  fi',
-  '  zfs get -H -p -o name,value -t snapshot -d 1 userrefs "$src" | while IFS=$\'\\t\' read -r snap refs; do',
-  '    [ "$snap" != "$base" ] && [ "$refs" != 0 ] || continue',
-  '    if zfs holds -H "$snap" | cut -f 2 | grep -qxF "$TAG"; then zfs release "$TAG" "$snap" >/dev/null || echo "zfs-offsite: could not release the old hold on $snap"; fi',
-  '  done',
+  '  move_hold "$src" "$base" || { echo "zfs-offsite: hold-failed $base: zfs hold refused"; return 1; }',
   '  echo "zfs-offsite: base-held $base"',
   '}',
   // hold_base SOURCE TARGET RECURSIVE EXCLUDED...: every dataset syncoid copied.
@@ -162,14 +172,11 @@ export function holdScript(input: { readonly jobId: string; readonly tag: string
     'PATH=/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:/usr/bin:/bin',
     `TAG=${quoteArg(input.tag)}`,
     'status=0',
+    ...MOVE_HOLD_FUNCTION,
     'hold_newest() {',
     '  newest=$(zfs list -H -o name -t snapshot -s createtxg -d 1 "$1" | tail -n 1)',
     '  [ -n "$newest" ] || return 0',
-    '  zfs holds -H "$newest" | cut -f2 | grep -qxF "$TAG" || zfs hold "$TAG" "$newest" || { echo "could not hold $newest" >&2; status=1; return 0; }',
-    '  zfs get -H -p -o name,value userrefs -t snapshot -d 1 "$1" | while IFS="$(printf \'\\t\')" read -r snap refs; do',
-    '    [ "$snap" != "$newest" ] && [ "$refs" != 0 ] || continue',
-    '    zfs holds -H "$snap" | cut -f2 | grep -qxF "$TAG" && zfs release "$TAG" "$snap"',
-    '  done',
+    '  move_hold "$1" "$newest" || { echo "could not hold $newest" >&2; status=1; }',
     '}',
   ]
   for (const r of input.roots) {
